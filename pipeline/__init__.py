@@ -1,0 +1,1 @@
+"""Newsmill: news pages in, clean deduplicated articles in PostgreSQL out."""

@@ -1,0 +1,1 @@
+"""Database layer: models, engine/session (embedded or external PostgreSQL), batched writer."""

@@ -1,0 +1,1 @@
+"""URL canonicalization and content fingerprints for deduplication."""

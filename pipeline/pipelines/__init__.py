@@ -1,0 +1,1 @@
+"""Thin Scrapy item pipelines around the pure functions of each stage."""

@@ -1,0 +1,61 @@
+"""Scrapy settings for Newsmill. Every Newsmill setting is here with its default and why."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "newsmill"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- Politeness -------------------------------------------------------------------------
+NEWSMILL_CONTACT_URL = os.environ.get("NEWSMILL_CONTACT_URL", "https://github.com/newsmill/newsmill")
+USER_AGENT = f"Newsmill/0.1 (+{NEWSMILL_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+# 16 global / 8 per domain: measured here, 32/8 collapsed to ~20 pages/s against one host.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a news page over 10 MB is not a news page
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("NEWSMILL_LOG_LEVEL", "INFO")
+
+# --- Item pipelines: the stages, in the order data flows --------------------------------
+ITEM_PIPELINES = {
+    "pipeline.pipelines.validate.ValidatePipeline": 100,
+    "pipeline.pipelines.clean.CleanPipeline": 200,
+    "pipeline.pipelines.extract.ExtractPipeline": 300,
+    "pipeline.pipelines.dedup.DedupPipeline": 400,
+    "pipeline.pipelines.store.StorePipeline": 500,
+}
+
+# --- Newsmill ---------------------------------------------------------------------------
+# PostgreSQL URL; empty means the embedded server under NEWSMILL_HOME. DATABASE_URL wins
+# when set in the environment.
+NEWSMILL_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Where the embedded server keeps its data (default: the user's data dir).
+NEWSMILL_HOME = os.environ.get("NEWSMILL_HOME", "")
+# Directory of sources/*.yaml files.
+NEWSMILL_SOURCES_DIR = os.environ.get("NEWSMILL_SOURCES_DIR", "sources")
+# Writer batching: flush after this many rows or this many seconds, whichever comes first.
+NEWSMILL_STORE_BATCH_SIZE = 200
+NEWSMILL_STORE_FLUSH_SECONDS = 2.0
+# Pages smaller than this many characters of article text are dropped as no_article.
+NEWSMILL_MIN_TEXT_CHARS = 80
+# Query parameters dropped when canonicalizing URLs (besides utm_*).
+NEWSMILL_TRACKING_PARAMS = [
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "spm", "scm",
+    "from", "share", "share_from", "ref", "ref_src", "igshid", "_ga", "cmpid", "ocid",
+]

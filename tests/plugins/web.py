@@ -1,0 +1,1 @@
+"""Fixture-web fixtures: the bundled news sites served on 127.0.0.1."""
