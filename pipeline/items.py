@@ -68,3 +68,6 @@ class PageItem:
     url_keys: list[str] = field(default_factory=list)  # canonical forms of every URL seen
     content_hash: str | None = None
     simhash: int | None = None
+    # Decoded, parsed and chrome-stripped page between the clean and extract stages;
+    # transient, never stored.
+    prepared: Any = field(default=None, repr=False, compare=False)

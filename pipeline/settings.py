@@ -9,7 +9,9 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # --- Politeness -------------------------------------------------------------------------
-NEWSMILL_CONTACT_URL = os.environ.get("NEWSMILL_CONTACT_URL", "https://github.com/newsmill/newsmill")
+NEWSMILL_CONTACT_URL = os.environ.get(
+    "NEWSMILL_CONTACT_URL", "https://github.com/newsmill/newsmill"
+)
 USER_AGENT = f"Newsmill/0.1 (+{NEWSMILL_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -56,6 +58,32 @@ NEWSMILL_STORE_FLUSH_SECONDS = 2.0
 NEWSMILL_MIN_TEXT_CHARS = 80
 # Query parameters dropped when canonicalizing URLs (besides utm_*).
 NEWSMILL_TRACKING_PARAMS = [
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "spm", "scm",
-    "from", "share", "share_from", "ref", "ref_src", "igshid", "_ga", "cmpid", "ocid",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "spm",
+    "scm",
+    "from",
+    "share",
+    "share_from",
+    "ref",
+    "ref_src",
+    "igshid",
+    "_ga",
+    "cmpid",
+    "ocid",
 ]
+
+EXTENSIONS = {
+    "pipeline.extensions.DropStats": 100,
+    "pipeline.extensions.Progress": 110,
+}
+# Live one-line progress on stderr (the CLI turns it on for interactive runs).
+NEWSMILL_PROGRESS = False
+NEWSMILL_PROGRESS_INTERVAL = 1.0
+# Turn the store stage off (dry runs, benchmarks of the crawl alone).
+NEWSMILL_STORE_ENABLED = True

@@ -1,0 +1,102 @@
+"""Crawler extensions: drop counting by reason, and live progress for the CLI."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Self, TextIO
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from pipeline.errors import PageDropped
+
+
+class DropStats:
+    """Count every dropped item as newsmill/dropped/<reason> and pipeline crashes as errors."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def item_dropped(self, item: Any, response: Any, exception: Exception, spider: Any) -> None:
+        reason = exception.reason if isinstance(exception, PageDropped) else "other"
+        self.stats.inc_value(f"newsmill/dropped/{reason}")
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
+        self.stats.inc_value(f"newsmill/errors/pipeline/{failure.type.__name__}")
+
+
+def summarize(stats: dict[str, Any]) -> dict[str, Any]:
+    """The figures a person wants at the end of a crawl, from Scrapy stats."""
+    drops = {
+        k.removeprefix("newsmill/dropped/"): v
+        for k, v in stats.items()
+        if k.startswith("newsmill/dropped/")
+    }
+    errors = {
+        k.removeprefix("newsmill/errors/"): v
+        for k, v in stats.items()
+        if k.startswith("newsmill/errors/")
+    }
+    return {
+        "pages_fetched": stats.get("response_received_count", 0),
+        "stored": stats.get("newsmill/stored", 0),
+        "updated": stats.get("newsmill/updated", 0),
+        "duplicates_url": stats.get("newsmill/duplicates/url", 0),
+        "duplicates_content": stats.get("newsmill/duplicates/content", 0),
+        "not_modified": stats.get("newsmill/not_modified", 0),
+        "spooled": stats.get("newsmill/spooled", 0),
+        "dropped": dict(sorted(drops.items())),
+        "errors": dict(sorted(errors.items())),
+    }
+
+
+class Progress:
+    """One status line on stderr, rewritten every second while the crawl runs (NEWSMILL_PROGRESS)."""
+
+    def __init__(self, crawler: Crawler, stream: TextIO, interval: float) -> None:
+        self.stats = crawler.stats
+        self.stream = stream
+        self.interval = interval
+        self.started = time.monotonic()
+        self._loop = task.LoopingCall(self.render)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSMILL_PROGRESS"):
+            raise NotConfigured
+        return cls(
+            crawler, sys.stderr, crawler.settings.getfloat("NEWSMILL_PROGRESS_INTERVAL", 1.0)
+        )
+
+    def spider_opened(self, spider: Any) -> None:
+        self.started = time.monotonic()
+        self._loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Any) -> None:
+        if self._loop.running:
+            self._loop.stop()
+        self.render()
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def render(self) -> None:
+        s = summarize(self.stats.get_stats())
+        line = (
+            f"\r[{time.monotonic() - self.started:6.1f}s] fetched {s['pages_fetched']}"
+            f"  stored {s['stored']}  updated {s['updated']}"
+            f"  duplicates {s['duplicates_url'] + s['duplicates_content']}"
+            f"  dropped {sum(s['dropped'].values())}"
+        )
+        self.stream.write(line)
+        self.stream.flush()

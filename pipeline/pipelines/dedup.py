@@ -1,0 +1,42 @@
+"""Dedup stage: canonical URL, every URL key of the page, and content fingerprints.
+
+The decision itself is the database's (unique constraints in the store stage), so that
+concurrent crawlers cannot race; this stage computes the keys.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from scrapy.crawler import Crawler
+
+from pipeline.dedup.fingerprint import content_hash, simhash
+from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url, choose_canonical
+from pipeline.errors import ExtractionFailed
+from pipeline.items import PageItem
+
+
+class DedupPipeline:
+    def __init__(self, tracking_params: frozenset[str]) -> None:
+        self.tracking_params = tracking_params
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extra = crawler.settings.getlist("NEWSMILL_TRACKING_PARAMS")
+        return cls(DEFAULT_TRACKING_PARAMS | {p.lower() for p in extra})
+
+    def process_item(self, item: PageItem) -> PageItem:
+        article = item.article
+        if article is None:
+            raise ExtractionFailed(f"{item.url}: no article to deduplicate")
+        item.canonical_url = choose_canonical(item.url, article.canonical_url, self.tracking_params)
+        keys = [item.canonical_url]
+        for url in (item.request_url, item.url):
+            if url:
+                key = canonical_url(url, self.tracking_params)
+                if key not in keys:
+                    keys.append(key)
+        item.url_keys = keys
+        item.content_hash = content_hash(article.text)
+        item.simhash = simhash(article.text)
+        return item
