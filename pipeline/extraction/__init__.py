@@ -1,0 +1,1 @@
+"""Article extraction: bytes + URL in, an Article out (see extract())."""
