@@ -1,0 +1,275 @@
+"""`newsmill` command line: demo, crawl, extract, db, runs, sources."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import NewsmillError
+
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "pipeline.settings")
+
+
+def _pairs(values: Sequence[str] | None, flag: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for value in values or ():
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise NewsmillError(f"{flag} expects NAME=VALUE, got {value!r}")
+        result[key] = val
+    return result
+
+
+def _project_settings(overrides: dict[str, Any]) -> Any:
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for key, value in overrides.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def _database_url(settings: Any) -> str:
+    from pipeline.db.session import check_connection, resolve_database_url
+
+    url = resolve_database_url(settings.get("NEWSMILL_DATABASE_URL") or None)
+    check_connection(url)
+    return url
+
+
+def run_crawls(jobs: list[tuple[str, dict[str, str]]], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Run spiders one after another in this process (one reactor); return merged stats."""
+    from scrapy.crawler import CrawlerProcess
+
+    settings = _project_settings(overrides)
+    url = _database_url(settings) if settings.getbool("NEWSMILL_STORE_ENABLED", True) else ""
+    if url:
+        settings.set("NEWSMILL_DATABASE_URL", url, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawlers = []
+
+    from twisted.internet import defer
+
+    @defer.inlineCallbacks
+    def sequence() -> Any:
+        for spider, args in jobs:
+            crawler = process.create_crawler(spider)
+            crawlers.append(crawler)
+            yield process.crawl(crawler, **args)
+
+    sequence()
+    process.start()
+    merged: dict[str, Any] = {}
+    for crawler in crawlers:
+        for key, value in crawler.stats.get_stats().items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                merged[key] = merged.get(key, 0) + value
+    return merged
+
+
+def _print_summary(stats: dict[str, Any], elapsed: float, out: Any = sys.stdout) -> None:
+    from pipeline.extensions import summarize
+
+    s = summarize(stats)
+    print("Newsmill crawl summary", file=out)
+    print(f"  pages fetched        {s['pages_fetched']}", file=out)
+    print(f"  articles stored      {s['stored']}", file=out)
+    print(f"  articles updated     {s['updated']}", file=out)
+    print(f"  duplicates (url)     {s['duplicates_url']}", file=out)
+    print(f"  duplicates (content) {s['duplicates_content']}", file=out)
+    print(f"  not modified (304)   {s['not_modified']}", file=out)
+    if s["spooled"]:
+        print(f"  spooled (db down)    {s['spooled']}", file=out)
+    drops = ", ".join(f"{k} {v}" for k, v in s["dropped"].items()) or "none"
+    print(f"  dropped              {sum(s['dropped'].values())} ({drops})", file=out)
+    if s["errors"]:
+        errs = ", ".join(f"{k} {v}" for k, v in s["errors"].items())
+        print(f"  errors               {errs}", file=out)
+    print(f"  time                 {elapsed:.1f}s", file=out)
+
+
+def _crawl_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = dict(_pairs(args.set, "-s"))
+    overrides.setdefault("LOG_LEVEL", "INFO" if args.verbose else "WARNING")
+    overrides.setdefault("NEWSMILL_PROGRESS", not args.quiet)
+    return overrides
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    spider_args = _pairs(args.arg, "-a")
+    if args.source:
+        spider, spider_args = "source", {"name": args.source, **spider_args}
+    elif args.spider:
+        spider = args.spider
+    else:
+        raise NewsmillError("name a spider (feed, sitemap, section, urls, source) or --source NAME")
+    started = time.monotonic()
+    stats = run_crawls([(spider, spider_args)], _crawl_overrides(args))
+    _print_summary(stats, time.monotonic() - started)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipeline.fixtureweb.demo import demo_jobs
+    from pipeline.fixtureweb.server import serve
+
+    started = time.monotonic()
+    with serve() as web:
+        jobs = demo_jobs(web)
+        print(f"Serving the bundled news web at {', '.join(web.sites.values())}", file=sys.stderr)
+        overrides = _crawl_overrides(args)
+        stats = run_crawls(jobs, overrides)
+    _print_summary(stats, time.monotonic() - started)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.extraction import extract
+    from pipeline.extraction.render import article_to_json, article_to_markdown
+
+    if args.path == "-":
+        pages = [(sys.stdin.buffer.read(), args.url)]
+    else:
+        paths = (
+            sorted(Path(args.path).glob("*.htm*"))
+            if Path(args.path).is_dir()
+            else [Path(args.path)]
+        )
+        if not paths:
+            raise NewsmillError(f"no HTML files in {args.path}")
+        pages = []
+        for path in paths:
+            try:
+                pages.append((path.read_bytes(), args.url or path.resolve().as_uri()))
+            except OSError as exc:
+                raise NewsmillError(f"cannot read {path}: {exc.strerror}") from exc
+    for body, url in pages:
+        article = extract(body, url or None)
+        print(article_to_markdown(article) if args.format == "md" else article_to_json(article))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from pipeline.db.session import resolve_database_url, schema_status, upgrade
+
+    settings = _project_settings({})
+    url = resolve_database_url(settings.get("NEWSMILL_DATABASE_URL") or None)
+    if args.action == "upgrade":
+        upgrade(url)
+        print(schema_status(url))
+    elif args.action == "status":
+        print(schema_status(url))
+    elif args.action == "stop":
+        from pipeline.db.embedded import stop_embedded
+
+        print(stop_embedded())
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from pipeline.db.runs import recent_runs
+    from pipeline.db.session import get_engine
+
+    settings = _project_settings({})
+    engine = get_engine(_database_url(settings))
+    rows = recent_runs(engine, args.limit)
+    header = f"{'id':>5}  {'spider':<10} {'source':<16} {'started (UTC)':<19}  {'secs':>6}  {'status':<10} {'stored':>6} {'dups':>5} {'drops':>5}"
+    print(header)
+    for run in rows:
+        stats = run.stats or {}
+        secs = (
+            (run.finished_at - run.started_at).total_seconds() if run.finished_at else float("nan")
+        )
+        dups = stats.get("newsmill/duplicates/url", 0) + stats.get("newsmill/duplicates/content", 0)
+        drops = sum(v for k, v in stats.items() if k.startswith("newsmill/dropped/"))
+        print(
+            f"{run.id:>5}  {run.spider[:10]:<10} {(run.source or '-')[:16]:<16} "
+            f"{run.started_at:%Y-%m-%d %H:%M:%S}  {secs:>6.1f}  {(run.status or 'running')[:10]:<10} "
+            f"{stats.get('newsmill/stored', 0):>6} {dups:>5} {drops:>5}"
+        )
+    engine.dispose()
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from pipeline.sources import load_sources
+
+    settings = _project_settings({})
+    directory = Path(args.dir or settings.get("NEWSMILL_SOURCES_DIR") or "sources")
+    if not directory.is_dir():
+        raise NewsmillError(
+            f"no sources directory at {directory} (set NEWSMILL_SOURCES_DIR or --dir)"
+        )
+    sources = load_sources(directory)
+    if args.action == "check":
+        print(f"{len(sources)} sources in {directory} are valid")
+        return 0
+    for name, src in sorted(sources.items()):
+        starts = len(src.feeds) + len(src.sitemaps) + len(src.sections) + len(src.urls)
+        flag = " (example)" if src.example else ""
+        print(
+            f"{name:<20} {','.join(src.allowed_domains)[:40]:<40} {src.language or '-':<5} {starts:>3} start points  {src.schedule or '-'}{flag}"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsmill", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def crawl_flags(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+        p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
+        p.add_argument("-q", "--quiet", action="store_true", help="no live progress line")
+
+    p = sub.add_parser("demo", help="serve the bundled news web and crawl it into the database")
+    crawl_flags(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("crawl", help="run a spider with the full pipeline")
+    p.add_argument("spider", nargs="?", help="feed, sitemap, section, urls or source")
+    p.add_argument("--source", help="crawl every start point of this configured source")
+    p.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="spider argument")
+    crawl_flags(p)
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("extract", help="extract the article from a saved page (or - for stdin)")
+    p.add_argument("path")
+    p.add_argument("--url", default=os.environ.get("ARTICLE_URL") or None)
+    p.add_argument("--format", choices=("json", "md"), default="json")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("db", help="database schema")
+    p.add_argument("action", choices=("upgrade", "status", "stop"))
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("runs", help="recent crawl runs")
+    p.add_argument("-n", "--limit", type=int, default=20)
+    p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser("sources", help="configured sources")
+    p.add_argument("action", choices=("list", "check"))
+    p.add_argument("--dir", help="sources directory (default NEWSMILL_SOURCES_DIR or ./sources)")
+    p.set_defaults(func=cmd_sources)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except NewsmillError as exc:
+        print(f"newsmill: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsmill: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
