@@ -1,0 +1,85 @@
+"""The thin pipeline stages: validation, drop counting, dedup keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from pipeline.errors import EmptyBody, ExtractionFailed, HttpError, NotHtml, TooLarge
+from pipeline.extensions import DropStats, summarize
+from pipeline.items import Article, PageItem
+from pipeline.pipelines.dedup import DedupPipeline
+from pipeline.pipelines.validate import ValidatePipeline, looks_like_html
+
+HTML = b"<!doctype html><html><head><title>x</title></head><body><p>Hello</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "expected"),
+    [
+        (HTML, "text/html; charset=utf-8", True),
+        (HTML, None, True),
+        (b"%PDF-1.7 ...", "text/html", False),
+        (b"\x89PNG\r\n\x1a\n....", None, False),
+        (HTML, "application/pdf", False),
+        (b"just some text without markup", None, False),
+        (b"  <html><body>x</body></html>", "application/xhtml+xml", True),
+    ],
+)
+def test_looks_like_html(body: bytes, ctype: str | None, expected: bool) -> None:
+    assert looks_like_html(body, ctype) is expected
+
+
+def _page(**kw: object) -> PageItem:
+    base: dict[str, object] = {
+        "url": "http://example.com/a?utm_source=x",
+        "body": HTML,
+        "headers": {"content-type": "text/html"},
+        "fetched_at": datetime(2026, 11, 25, tzinfo=UTC),
+    }
+    base.update(kw)
+    return PageItem(**base)  # type: ignore[arg-type]
+
+
+def test_validate_drops_with_reasons() -> None:
+    stage = ValidatePipeline(max_bytes=1000)
+    assert stage.process_item(_page()).url.startswith("http://example.com")
+    with pytest.raises(HttpError):
+        stage.process_item(_page(status=404))
+    with pytest.raises(EmptyBody):
+        stage.process_item(_page(body=b"  \n"))
+    with pytest.raises(TooLarge):
+        stage.process_item(_page(body=HTML + b" " * 2000))
+    with pytest.raises(NotHtml):
+        stage.process_item(
+            _page(body=b"%PDF-1.4 binary", headers={"content-type": "application/pdf"})
+        )
+
+
+def test_drop_stats_count_by_reason() -> None:
+    crawler = get_crawler()
+    ext = DropStats.from_crawler(crawler)
+    ext.item_dropped(item=None, response=None, exception=NotHtml("x"), spider=None)
+    ext.item_dropped(item=None, response=None, exception=NotHtml("y"), spider=None)
+    ext.item_dropped(item=None, response=None, exception=TooLarge("z"), spider=None)
+    summary = summarize(crawler.stats.get_stats())
+    assert summary["dropped"] == {"not_html": 2, "too_large": 1}
+
+
+def test_dedup_stage_keys() -> None:
+    stage = DedupPipeline(frozenset({"utm_"}))
+    item = _page(request_url="http://example.com/a?utm_medium=feed&id=1")
+    item.article = Article(text="Body text of the article.", canonical_url="https://example.com/a")
+    out = stage.process_item(item)
+    assert out.canonical_url == "https://example.com/a"
+    assert out.url_keys == [
+        "https://example.com/a",
+        "http://example.com/a?id=1",
+        "http://example.com/a",
+    ]
+    assert out.content_hash and len(out.content_hash) == 64
+    assert isinstance(out.simhash, int)
+    with pytest.raises(ExtractionFailed):
+        stage.process_item(_page())
