@@ -115,7 +115,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pipeline.fixtureweb.demo import demo_jobs
+    from pipeline.demo import demo_jobs
     from pipeline.fixtureweb.server import serve
 
     started = time.monotonic()
