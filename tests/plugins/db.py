@@ -1,1 +1,120 @@
-"""Database fixtures: a fresh PostgreSQL database per test session."""
+"""Database fixtures: a fresh PostgreSQL database per test session, dropped at the end.
+
+With TEST_DATABASE_URL set, the database is created on that server; otherwise an embedded
+server is started in a temporary NEWSMILL_HOME and stopped (and deleted) afterwards.
+While the session database exists, DATABASE_URL and NEWSMILL_HOME point at it, so code
+under test and ``newsmill``/``scrapy`` subprocesses never touch a user's real database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from pipeline.db.embedded import start_embedded, stop_embedded
+from pipeline.db.schema import metadata
+from pipeline.db.session import get_engine, normalize_url, upgrade
+
+
+def _admin_engine(server_url: str) -> Engine:
+    admin = make_url(normalize_url(server_url)).set(database="postgres")
+    return create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+
+
+def _create_database(server_url: str, name: str) -> str:
+    engine = _admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return (
+        make_url(normalize_url(server_url)).set(database=name).render_as_string(hide_password=False)
+    )
+
+
+def drop_database(server_url: str, name: str) -> None:
+    engine = _admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            # Leftover connections (a killed subprocess, a pooled engine) would block DROP.
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a PostgreSQL server tests may create databases on."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield normalize_url(external)
+        return
+    home = tmp_path_factory.mktemp("newsmill_home")
+    url = start_embedded(home)
+    try:
+        yield url
+    finally:
+        stop_embedded(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this test session; exported as DATABASE_URL."""
+    name = f"newsmill_test_{secrets.token_hex(4)}"
+    url = _create_database(database_server, name)
+    saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "NEWSMILL_HOME")}
+    try:
+        upgrade(url)
+        os.environ["DATABASE_URL"] = url
+        # Spool files and any embedded server a subprocess might want stay in the temp dir.
+        os.environ["NEWSMILL_HOME"] = str(tmp_path_factory.mktemp("newsmill_session_home"))
+        yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        drop_database(database_server, name)
+
+
+@pytest.fixture(scope="session")
+def database_env(database_url: str) -> dict[str, str]:
+    """Environment for subprocesses (``newsmill``, ``scrapy``) that must use the test database."""
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url
+    return env
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = get_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def clean_db(engine: Engine) -> Engine:
+    """The session engine on emptied tables (identities restarted)."""
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return engine

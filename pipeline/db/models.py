@@ -1,0 +1,131 @@
+"""SQLAlchemy 2 models: the schema Newsmill stores articles in (changed only through Alembic)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Text,
+    func,
+)
+from sqlalchemy import (
+    text as sql_text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic revisions can refer to (and drop) them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSONB,
+        list[dict[str, Any]]: JSONB,
+        list[str]: ARRAY(Text),
+        str: Text,
+    }
+
+
+class Source(Base):
+    """A publisher Newsmill crawls; rows appear the first time an article of it is stored."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    config: Mapped[dict[str, Any]] = mapped_column(server_default=sql_text("'{}'::jsonb"))
+    created: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Article(Base):
+    """One article, stored once.
+
+    Both ``canonical_url`` and ``content_hash`` are unique: the database, not the crawler,
+    decides that a page is a re-crawl (same canonical URL) or the same text under another
+    URL (same content hash). Every URL seen for an article is in ``article_urls``.
+    """
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_published", "published"),
+        Index("ix_articles_source_id", "source_id"),
+        Index("ix_articles_simhash", "simhash"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("sources.id", ondelete="SET NULL")
+    )
+    url: Mapped[str]
+    canonical_url: Mapped[str] = mapped_column(unique=True)
+    content_hash: Mapped[str] = mapped_column(unique=True)
+    title: Mapped[str | None]
+    text: Mapped[str] = mapped_column(server_default="")
+    html: Mapped[str] = mapped_column(server_default="")
+    lead: Mapped[str | None]
+    authors: Mapped[list[str]] = mapped_column(server_default=sql_text("'{}'::text[]"))
+    published: Mapped[datetime | None]
+    modified: Mapped[datetime | None]
+    language: Mapped[str | None]
+    # [{"src": ..., "caption": ..., "alt": ...}]
+    images: Mapped[list[dict[str, Any]]] = mapped_column(server_default=sql_text("'[]'::jsonb"))
+    categories: Mapped[list[str]] = mapped_column(server_default=sql_text("'{}'::text[]"))
+    tags: Mapped[list[str]] = mapped_column(server_default=sql_text("'{}'::text[]"))
+    source_name: Mapped[str | None]
+    simhash: Mapped[int | None] = mapped_column(BigInteger)  # signed 64-bit SimHash
+    word_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_seen: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Fetch metadata of the latest fetch, for conditional re-crawls.
+    http_status: Mapped[int | None] = mapped_column(SmallInteger)
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]  # the header as sent; servers' formats vary
+    fetched_at: Mapped[datetime | None]
+
+
+class ArticleUrl(Base):
+    """Every URL (raw, canonical, alias) under which an article was seen."""
+
+    __tablename__ = "article_urls"
+    __table_args__ = (Index("ix_article_urls_article_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    url: Mapped[str] = mapped_column(unique=True)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class CrawlRun(Base):
+    """One spider run: when, of what, how it ended, and its final Scrapy stats."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_started_at", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    spider: Mapped[str]
+    source: Mapped[str | None]
+    started_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(server_default="running")
+    stats: Mapped[dict[str, Any]] = mapped_column(server_default=sql_text("'{}'::jsonb"))
