@@ -1,16 +1,29 @@
 """Article metadata (title, authors, dates, language, …) from an unstripped page tree.
 
-Interface stub: replaced by the real implementation.
+Sources are read in order of reliability: JSON-LD, meta tags, marked-up elements
+(<h1>, <time>, author-classed elements), then the page's text lines near the headline.
+The tree is only read, never changed, so the body extractor can strip it afterwards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
+
+from . import bylines, jsonld, meta, title
+from .authors import dedupe, looks_like_url, split_names
+from .dates import DateContext, find_date_in_text, has_time, parse_date_value, zone_from_name
+from .language import detect_language
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Metadata", "extract_metadata"]
 
 
 @dataclass(slots=True)
@@ -30,6 +43,18 @@ class Metadata:
     image: str | None = None  # og:image / JSON-LD image
 
 
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Everything read from the page once, shared by the field choosers."""
+
+    tree: HtmlElement
+    url: str | None
+    meta: meta.PageMeta
+    articles: list[jsonld.JsonLdArticle]
+    text: bylines.PageText
+    context: DateContext
+
+
 def extract_metadata(
     tree: HtmlElement,
     url: str | None,
@@ -38,6 +63,242 @@ def extract_metadata(
     default_tz: str | None = None,
     hints: Mapping[str, Any] | None = None,
 ) -> Metadata:
-    """Read metadata from the whole page (JSON-LD, meta tags, <time>, bylines). Never mutates tree."""
-    titles = tree.xpath("//title/text()")
-    return Metadata(title=titles[0].strip() if titles else None)
+    """Read metadata from the whole page (JSON-LD, meta tags, <time>, bylines). Never mutates tree.
+
+    ``default_tz`` (an IANA name) is given to naive times; relative times ("3小时前") are
+    resolved against ``fetched_at``. ``hints`` (title, published, authors, image from a feed)
+    fill fields the page leaves empty.
+    """
+    hints = hints or {}
+    page = _Page(
+        tree=tree,
+        url=url,
+        meta=meta.read_meta(tree),
+        articles=jsonld.find_articles(jsonld.load_scripts(tree)),
+        text=bylines.page_text(tree),
+        context=DateContext(fetched_at=fetched_at, default_tz=zone_from_name(default_tz)),
+    )
+    header = bylines.header_lines(page.text)
+    site_name = _site_name(page)
+    result = Metadata(
+        title=_title(page, site_name) or _hint_str(hints, "title"),
+        authors=_authors(page, header) or _hint_authors(hints),
+        published=_published(page, header) or _hint_date(hints, page.context),
+        modified=_modified(page),
+        language=_language(page),
+        description=_first_text(
+            page.meta.first(("og:description", "description", "twitter:description")),
+            *(a.description for a in page.articles),
+        ),
+        categories=dedupe(
+            [*page.meta.all("article:section"), *(s for a in page.articles[:1] for s in a.sections)]
+        ),
+        tags=dedupe(_tags(page)),
+        canonical_url=_absolute(url, page.meta.canonical or page.meta.first(("og:url",))),
+        source_name=bylines.source_name(header),
+        site_name=site_name,
+        credits=bylines.credits(list(page.text.lines)),
+        image=_absolute(
+            url,
+            page.meta.first(("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
+            or next((a.image for a in page.articles if a.image), None)
+            or _hint_str(hints, "image"),
+        ),
+    )
+    return result
+
+
+def _first_text(*values: str | None) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _absolute(base: str | None, href: str | None) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    return urljoin(base, href) if base else href
+
+
+def _site_name(page: _Page) -> str | None:
+    return _first_text(
+        page.meta.first(("og:site_name", "application-name", "apple-mobile-web-app-title")),
+        *(a.publisher for a in page.articles),
+    )
+
+
+def _title(page: _Page, site_name: str | None) -> str | None:
+    headline = next((a.headline for a in page.articles if a.is_article and a.headline), None)
+    names = [n for n in (site_name, *(a.publisher for a in page.articles)) if n]
+    return title.choose_title(
+        jsonld_headline=headline,
+        meta_titles=[t for key in meta.TITLE_KEYS for t in page.meta.all(key)],
+        html_title=page.meta.title,
+        h1s=title.headings(page.tree),
+        sites=title.site_words(names, page.url),
+    )
+
+
+def _authors(page: _Page, header: list[str]) -> list[str]:
+    """The first source that names people; organisations only when no source names a person."""
+    organisations: list[str] = []
+    for names, orgs in _author_sources(page, header):
+        if names:
+            return dedupe(names)
+        if orgs and not organisations:
+            organisations = orgs
+    return dedupe(organisations)
+
+
+def _author_sources(page: _Page, header: list[str]) -> Iterator[tuple[list[str], list[str]]]:
+    """(people, organisations) per source, strongest source first, computed lazily."""
+    for article in page.articles:
+        if not article.authors:
+            continue
+        people = [
+            p for p in article.authors if not p.is_organization and not looks_like_url(p.name)
+        ]
+        orgs = [p.name for p in article.authors if p.is_organization]
+        names = [n for p in people for n in split_names(p.name)]
+        if names:
+            # Agencies listed next to a person ("Jane Doe", "AP") are kept: the page credits both.
+            yield names + orgs, []
+            return
+        yield [], orgs
+        break
+    meta_values = [
+        value
+        for key in meta.AUTHOR_KEYS
+        for value in page.meta.all(key)
+        if value and not looks_like_url(value) and not value.startswith("@")
+    ]
+    yield [n for value in meta_values[:3] for n in split_names(value)], []
+    yield [n for value in page.meta.author_links[:4] for n in split_names(value)], []
+    yield bylines.byline_elements(page.tree), []
+    yield bylines.text_byline(header), []
+
+
+def _date_candidates(page: _Page, header: list[str]) -> Iterator[datetime]:
+    context = page.context
+    for article in page.articles:
+        if article.published:
+            parsed = parse_date_value(article.published, context)
+            if parsed:
+                yield parsed
+    for key in meta.PUBLISHED_KEYS:
+        for value in page.meta.all(key):
+            parsed = parse_date_value(value, context, allow_fuzzy=key != "date")
+            if parsed:
+                yield parsed
+    yield from _time_elements(page, ("datepublished", "pubdate", "published", "publish", "date"))
+    for line in bylines.dated_lines(header):
+        parsed = find_date_in_text(line, context)
+        if parsed:
+            yield parsed
+
+
+def _time_elements(
+    page: _Page, markers: tuple[str, ...], *, marked_only: bool = False
+) -> Iterator[datetime]:
+    """<time datetime> values, those marked as publish times first."""
+    marked: list[datetime] = []
+    plain: list[datetime] = []
+    for element in page.tree.iter("time"):
+        value = element.get("datetime") or element.get("content")
+        parsed = parse_date_value(value, page.context, allow_fuzzy=False) if value else None
+        if parsed is None:
+            parsed = find_date_in_text(" ".join(element.text_content().split()), page.context)
+        if parsed is None:
+            continue
+        attrs = " ".join(
+            (
+                element.get("itemprop") or "",
+                element.get("class") or "",
+                "pubdate" if "pubdate" in element.attrib else "",
+            )
+        ).lower()
+        (marked if any(m in attrs for m in markers) else plain).append(parsed)
+    yield from marked
+    if not marked_only:
+        yield from plain
+
+
+def _published(page: _Page, header: list[str]) -> datetime | None:
+    """The first candidate; a date-only one borrows the time of a later same-day candidate."""
+    first: datetime | None = None
+    for candidate in _date_candidates(page, header):
+        if first is None:
+            first = candidate
+            if has_time(first):
+                return first
+        elif has_time(candidate) and candidate.date() == first.date():
+            return candidate
+    return first
+
+
+def _modified(page: _Page) -> datetime | None:
+    for article in page.articles:
+        if article.modified:
+            parsed = parse_date_value(article.modified, page.context)
+            if parsed:
+                return parsed
+    for key in meta.MODIFIED_KEYS:
+        for value in page.meta.all(key):
+            parsed = parse_date_value(value, page.context, allow_fuzzy=False)
+            if parsed:
+                return parsed
+    return next(
+        _time_elements(page, ("datemodified", "updated", "modified"), marked_only=True), None
+    )
+
+
+def _language(page: _Page) -> str | None:
+    declared = [
+        page.meta.html_lang,
+        page.meta.first(("og:locale", "content-language", "language", "dc.language", "inlanguage")),
+        *(a.language for a in page.articles[:1]),
+    ]
+    return detect_language(declared, " ".join(page.text.lines[:60]))
+
+
+def _tags(page: _Page) -> list[str]:
+    tags = list(page.meta.all("article:tag"))
+    for key in ("news_keywords", "keywords"):
+        for value in page.meta.all(key)[:1]:
+            tags.extend(
+                part.strip() for part in value.replace("，", ",").split(",") if part.strip()
+            )
+        if tags:
+            break
+    if not tags:
+        tags.extend(k for a in page.articles[:1] for k in a.keywords)
+    return tags
+
+
+def _hint_str(hints: Mapping[str, Any], key: str) -> str | None:
+    value = hints.get(key)
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def _hint_authors(hints: Mapping[str, Any]) -> list[str]:
+    value = hints.get("authors") or hints.get("author")
+    if isinstance(value, str):
+        return split_names(value)
+    if isinstance(value, list | tuple):
+        return dedupe([n for item in value if isinstance(item, str) for n in split_names(item)])
+    return []
+
+
+def _hint_date(hints: Mapping[str, Any], context: DateContext) -> datetime | None:
+    value = hints.get("published")
+    if isinstance(value, datetime):
+        return (
+            value
+            if value.tzinfo or context.default_tz is None
+            else value.replace(tzinfo=context.default_tz)
+        )
+    if isinstance(value, str):
+        return parse_date_value(value, context)
+    return None

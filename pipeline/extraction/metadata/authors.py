@@ -1,0 +1,115 @@
+"""Author names: cleaning prefixes/roles/emails off raw strings and splitting name lists."""
+
+from __future__ import annotations
+
+import re
+
+# "By", "Von", "Por" … at the start of a byline, in the languages news pages use.
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|reported|reporting|posted|published|story|words|text|photos?|interview|compiled|edited)\s+by"
+    r"|by|von|vom|por|par|af|av|door|oleh|od|от|"
+    r"autor(?:in|es|as|a)?|author(?:s)?|auteur(?:e|s)?|autore|forfatter|författare|yazar|text|texte|reportage|"
+    r"redaktion|redakteur(?:in)?|bericht|reporter|correspondent|escrito por|publicado por|"
+    r"作者|记者|文|撰文|撰稿|文字|编译|通讯员|本报记者|特约记者|新华社记者|来源|出处|"
+    r"著者|筆者|記者|기자|글)"
+    r"(?:\s*[:：/|]\s*|\s+|(?=[\u4e00-\u9fff]))",
+    re.IGNORECASE,
+)
+# Separators between names in a list.
+NAME_SEPARATORS = re.compile(
+    r"\s*(?:,|;|、|，|；|/|\||\s&\s|\s\+\s|\s(?:and|und|y|e|et|og|och|en|i|ve|dan|и|та|und von)\s)\s*",
+    re.IGNORECASE,
+)
+_CJK_SPACE_SEPARATED = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})+$")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"(?:^|\s)@\w+")
+_PARENS = re.compile(r"\s*[(（\[][^)）\]]*[)）\]]")
+_DATEISH = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.*$|\b(?:19|20)\d{2}年.*$|\b\d{1,2}:\d{2}\b.*$|"
+    r"\b(?:updated|aktualisiert|published|veröffentlicht|am|on|le|el|il)\s+\d.*$",
+    re.IGNORECASE,
+)
+# Words that make a comma-part a role or a place, not a person ("Jane Doe, Senior Reporter").
+ROLE_WORDS = re.compile(
+    r"\b(?:reporter|correspondent|editor|editorial|writer|columnist|contributor|journalist|staff|"
+    r"photographer|producer|analyst|redakteur|redakteurin|korrespondent|korrespondentin|"
+    r"redacción|redactor|redactora|corresponsal|rédaction|rédacteur|journaliste|"
+    r"giornalista|inviato|redattore|chief|senior|deputy|head of|professor|dr\.? phil|"
+    r"follow|twitter|email|e-mail|updated|published|more articles|articles by|all articles|"
+    r"bio|profile|read more|mehr von|alle artikel|artikel von|comments?)\b",
+    re.IGNORECASE,
+)
+# A token that never belongs to a name.
+_NOT_NAME = re.compile(r"[<>{}=@#\d_]|https?:|\.(?:com|de|org|net)\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+# Italian/Portuguese "di"/"de"/"da" mean "by" only in lower case before a capital: "Di Maria" is a name.
+_LOWER_PREFIX = re.compile(r"^(?:di|da|de)\s+(?=[A-ZÀ-Ý])")
+
+
+def strip_prefix(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = BYLINE_PREFIX.sub("", text, count=1).strip()
+        text = _LOWER_PREFIX.sub("", text, count=1)
+    return text
+
+
+def clean_name(raw: str) -> str | None:
+    """One person's name from a fragment, or None when it does not look like a name."""
+    text = " ".join(raw.replace("\u00a0", " ").split())
+    text = _EMAIL.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _PARENS.sub("", text)
+    text = _DATEISH.sub("", text)
+    text = strip_prefix(text)
+    text = text.strip(" \t-–—:：|·•,.;'\"“”„«»*")
+    if not text or len(text) > 60:
+        return None
+    if _NOT_NAME.search(text):
+        return None
+    if ROLE_WORDS.search(text):
+        return None
+    words = text.split()
+    if _CJK.search(text):
+        if len(text.replace(" ", "")) > 12 or len(words) > 3:
+            return None
+    elif len(words) > 5:
+        return None
+    return text
+
+
+def split_names(raw: str) -> list[str]:
+    """All names in a byline string: 'By Jane Doe and John Roe' → ['Jane Doe', 'John Roe']."""
+    text = " ".join(raw.replace("\u00a0", " ").split())
+    if not text or _URL.fullmatch(text):
+        return []
+    text = _EMAIL.sub(" ", text)
+    text = _PARENS.sub("", text)
+    text = strip_prefix(text)
+    parts = text.split() if _CJK_SPACE_SEPARATED.match(text) else NAME_SEPARATORS.split(text)
+    names: list[str] = []
+    for part in parts:
+        name = clean_name(part)
+        if name:
+            names.append(name)
+    return names
+
+
+def dedupe(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = " ".join(name.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def looks_like_url(value: str) -> bool:
+    return bool(_URL.match(value.strip()))
