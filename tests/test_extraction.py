@@ -86,3 +86,110 @@ def test_odd_meta_charset_value_is_tolerated() -> None:
     text, encoding = decode_html(body)
     assert encoding == "utf-8"
     assert "Grüße" in text
+
+
+# --- extract(): bad input ---------------------------------------------------------------
+
+from pipeline.extraction import (  # noqa: E402
+    EmptyDocumentError,
+    ExtractionError,
+    NotHtmlError,
+    extract,
+    prepare_page,
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"\x1f\x8b\x08\x00" + bytes(64),
+    ],
+)
+def test_binary_pages_are_not_html(body: bytes) -> None:
+    with pytest.raises(NotHtmlError):
+        extract(body, "https://example.com/file")
+
+
+def test_non_html_content_type_without_markup() -> None:
+    with pytest.raises(NotHtmlError):
+        prepare_page(
+            b"\x01\x02binary", "https://e.com/x", headers={"Content-Type": "application/pdf"}
+        )
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n\t ", b"<!-- nothing -->"])
+def test_empty_documents(body: bytes) -> None:
+    with pytest.raises(EmptyDocumentError):
+        extract(body)
+
+
+def test_undecodable_garbage_is_an_extraction_error() -> None:
+    garbage = bytes((i * 7919) % 128 + 128 for i in range(20_000))
+    with pytest.raises(ExtractionError):
+        extract(garbage)
+
+
+def test_huge_page_is_bounded() -> None:
+    import time
+
+    paragraph = "<p>" + "Words in a long and repetitive paragraph, again. " * 20 + "</p>"
+    filler = "<div><span><a href='/x'>link</a></span></div>" * 200_000
+    page = f"<html><body><article>{paragraph * 5}</article>{filler}</body></html>".encode()
+    assert len(page) > 8_000_000
+    start = time.monotonic()
+    article = extract(page, "https://example.com/huge")
+    assert time.monotonic() - start < 30
+    assert "repetitive paragraph" in article.text
+
+
+def test_malformed_html_does_not_crash() -> None:
+    page = b"<html><body><div><p>Unclosed <b>bold <i>italic<p>Second paragraph, with a comma and more words to count here.</div></td></tr><p>Third"
+    article = extract(page)
+    assert "Second paragraph" in article.text
+
+
+# --- render -------------------------------------------------------------------------------
+
+import json  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from pipeline.extraction.render import article_to_json, article_to_markdown  # noqa: E402
+from pipeline.items import Article, Image  # noqa: E402
+
+
+def _article() -> Article:
+    return Article(
+        url="https://news.example.com/a/1",
+        title="It's a title",
+        text="First.\n\nSecond.",
+        html="<p>First.</p><p>Second.</p>",
+        authors=["Jane Doe"],
+        published=datetime(2022, 4, 1, 2, 3, tzinfo=UTC),
+        images=[Image(src="https://news.example.com/i.jpg", caption="A caption", alt="alt")],
+        categories=["政情"],
+        word_count=2,
+    )
+
+
+def test_article_to_json_has_the_issue_fields() -> None:
+    data = json.loads(article_to_json(_article()))
+    for key in ("title", "text", "html", "lead", "authors", "published", "modified", "language",
+                "images", "categories", "tags", "canonical_url", "source_name", "word_count"):  # fmt: skip
+        assert key in data
+    assert data["published"] == "2022-04-01T02:03:00+00:00"
+    assert data["images"] == [
+        {"src": "https://news.example.com/i.jpg", "caption": "A caption", "alt": "alt"}
+    ]
+    assert "政情" in article_to_json(_article())  # not \\u-escaped
+
+
+def test_article_to_markdown_front_matter_and_body() -> None:
+    md = article_to_markdown(_article())
+    head, body = md.split("---\n\n", 1)
+    assert head.startswith("---\ntitle: 'It''s a title'\n")
+    assert "categories: \n - '政情'" in head
+    assert "thumbnail: 'https://news.example.com/i.jpg'" in head
+    assert "date: Fri, 01 Apr 2022 02:03:00 +0000" in head
+    assert body.startswith("<div>\n<p>First.</p>")

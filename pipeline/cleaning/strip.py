@@ -1,0 +1,134 @@
+"""Remove chrome elements from a parsed page (lxml tree), driven by ChromeRules and overrides."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules
+from pipeline.sources import ExtractionOverrides
+
+logger = logging.getLogger(__name__)
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+_TOKEN_SPLIT = re.compile(r"[\s_]+")
+
+
+@dataclass(slots=True)
+class StripReport:
+    """What strip_chrome removed, counted by rule name (for logs and tests)."""
+
+    removed: Counter[str] = field(default_factory=Counter)
+
+
+def chrome_class_rule(element: HtmlElement, rules: ChromeRules) -> str | None:
+    """The name of the class/id rule that marks this element as chrome, if any."""
+    names = f"{element.get('class', '')} {element.get('id', '')}".strip()
+    if not names:
+        return None
+    lowered = names.lower()
+    for token in _TOKEN_SPLIT.split(lowered):
+        if token in rules.class_tokens:
+            return f"class-token:{token}"
+    for rule in rules.class_substrings:
+        if rule.pattern.search(lowered):
+            return f"class:{rule.name}"
+    return None
+
+
+def _text_len(element: HtmlElement) -> int:
+    return len(_WS.sub("", element.text_content()))
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _select(root: HtmlElement, selectors: tuple[str, ...]) -> list[HtmlElement]:
+    found: list[HtmlElement] = []
+    for selector in selectors:
+        try:
+            found.extend(CSSSelector(selector)(root))
+        except Exception:  # a bad selector in one source's YAML must not break every page
+            logger.warning("ignoring invalid CSS selector %r", selector)
+    return found
+
+
+def _protected_set(root: HtmlElement, keep: list[HtmlElement]) -> set[HtmlElement]:
+    """Kept elements, their descendants and their ancestors (removing an ancestor removes them)."""
+    protected: set[HtmlElement] = set()
+    for element in keep:
+        protected.update(element.iter())
+        protected.update(element.iterancestors())
+    return protected
+
+
+def strip_chrome(
+    root: HtmlElement,
+    rules: ChromeRules = DEFAULT_RULES,
+    overrides: ExtractionOverrides | None = None,
+) -> StripReport:
+    """Remove chrome from ``root`` in place: source drop selectors, non-content tags, hidden
+    elements, then elements whose class/id names them as chrome (unless they hold most of the
+    page's text). Tail text of removed elements is kept."""
+    report = StripReport()
+    protected = (
+        _protected_set(root, _select(root, overrides.keep_selectors)) if overrides else set()
+    )
+
+    if overrides and overrides.drop_selectors:
+        for element in _select(root, overrides.drop_selectors):
+            if element not in protected and element.getparent() is not None:
+                element.drop_tree()
+                report.removed["source:drop_selectors"] += 1
+
+    drop_tags = set(rules.drop_tags)
+    for element in list(root.iter()):
+        tag = element.tag
+        if not isinstance(tag, str):
+            if element.getparent() is not None:  # comments, processing instructions
+                element.drop_tree()
+            continue
+        if element in protected or element.getparent() is None:
+            continue
+        if tag in drop_tags or _is_hidden(element):
+            element.drop_tree()
+            report.removed[f"tag:{tag}" if tag in drop_tags else "hidden"] += 1
+
+    body = root.find("body")
+    scope = body if body is not None else root
+    total = max(_text_len(scope), 1)
+    chrome_tags = set(rules.chrome_tags)
+    stack = list(reversed(scope))
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        if element not in protected:
+            rule = f"tag:{element.tag}" if element.tag in chrome_tags else None
+            rule = rule or chrome_class_rule(element, rules)
+            if rule and not _holds_article(element, total, rules):
+                element.drop_tree()
+                report.removed[rule] += 1
+                continue
+        stack.extend(reversed(element))
+    if report.removed:
+        logger.debug("stripped chrome: %s", dict(report.removed))
+    return report
+
+
+def _holds_article(element: HtmlElement, total: int, rules: ChromeRules) -> bool:
+    share = _text_len(element) / total
+    if share >= rules.protect_share:
+        return True
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    return share >= 0.2 and bool(rules.content_class.search(names))

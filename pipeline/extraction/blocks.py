@@ -1,0 +1,246 @@
+"""Cut a page tree into text blocks (paragraphs, headings, list items, cells, images).
+
+Chinese pages often carry a whole article in one <td> or <div> with <br> between paragraphs,
+so <br> ends a block just as a block-level tag does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+_WS = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "body", "html",
+        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
+        "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure",
+        "figcaption", "hr", "address", "center", "form", "fieldset", "details", "summary",
+        "hgroup", "text", "font-block", "picture", "noscript",
+    }
+)  # fmt: skip
+# Inline tags whose markup we keep in the output HTML.
+_KEEP_INLINE = frozenset({"a", "strong", "b", "em", "i", "sub", "sup", "code", "mark", "small"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text with one role, and the element it lives in."""
+
+    text: str
+    kind: str  # p, h1..h6, li, quote, pre, caption, table, img
+    owner: HtmlElement  # innermost block-level element holding the text
+    chars: int  # non-whitespace characters
+    link_chars: int
+    html: str = ""  # inline HTML (links, emphasis), escaped
+    list_tag: str | None = None  # ul/ol for list items
+    cjk: bool = False
+    image: HtmlElement | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+
+def is_cjk_text(text: str) -> bool:
+    sample = text[:400]
+    letters = sum(1 for ch in sample if not ch.isspace())
+    return bool(letters) and len(_CJK.findall(sample)) / letters > 0.3
+
+
+def normalize_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+class _Builder:
+    """Accumulates inline text and markup until a block boundary."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.text: list[str] = []
+        self.markup: list[str] = []
+        self.link_chars = 0
+        self.open_inline: list[tuple[str, str]] = []  # (tag, opening markup)
+
+    def add_text(self, text: str | None, in_link: bool) -> None:
+        if not text:
+            return
+        self.text.append(text)
+        self.markup.append(html.escape(text, quote=False))
+        if in_link:
+            self.link_chars += len(_WS.sub("", text))
+
+    def open_tag(self, tag: str, opening: str) -> None:
+        self.open_inline.append((tag, opening))
+        self.markup.append(opening)
+
+    def close_tag(self) -> None:
+        tag, _ = self.open_inline.pop()
+        self.markup.append(f"</{tag}>")
+
+    def flush(self, owner: HtmlElement, kind: str, list_tag: str | None, pre: bool = False) -> None:
+        raw = "".join(self.text)
+        text = raw.strip("\n") if pre else normalize_space(raw)
+        if text:
+            closing = "".join(f"</{tag}>" for tag, _ in reversed(self.open_inline))
+            self.blocks.append(
+                Block(
+                    text=text,
+                    kind=kind,
+                    owner=owner,
+                    chars=len(_WS.sub("", text)),
+                    link_chars=self.link_chars,
+                    html=("".join(self.markup) + closing).strip(),
+                    list_tag=list_tag,
+                    cjk=is_cjk_text(text),
+                )
+            )
+        self.text = []
+        self.markup = [opening for _, opening in self.open_inline]
+        self.link_chars = 0
+
+
+def _kind_for(tag: str, parent_kind: str) -> str:
+    if tag in _HEADINGS:
+        return tag
+    if tag in ("li", "dd", "dt"):
+        return "li"
+    if tag == "blockquote":
+        return "quote"
+    if tag == "pre":
+        return "pre"
+    if tag in ("figcaption", "caption"):
+        return "caption"
+    if tag in ("td", "th"):
+        return "td" if parent_kind not in ("quote", "caption", "li") else parent_kind
+    return parent_kind if parent_kind in ("quote", "caption", "li", "pre", "td") else "p"
+
+
+def _is_data_table(table: HtmlElement) -> bool:
+    """A grid of short cells (results, figures), not a layout table wrapping the page."""
+    if table.find(".//table") is not None:
+        return False
+    rows = table.findall(".//tr")
+    if len(rows) < 2:
+        return False
+    cells = [cell for row in rows for cell in row if cell.tag in ("td", "th")]
+    if len(cells) < 4 or len(cells) / len(rows) < 2:
+        return False
+    if any(cell.find(".//div") is not None or cell.find(".//p") is not None for cell in cells):
+        return False
+    lengths = [len(normalize_space(cell.text_content())) for cell in cells]
+    return max(lengths) < 200 and sum(lengths) / len(lengths) < 60
+
+
+def _table_block(table: HtmlElement) -> Block | None:
+    rows: list[list[str]] = []
+    markup = ["<table>"]
+    for row in table.iter("tr"):
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        texts = [normalize_space(cell.text_content()) for cell in cells]
+        if not any(texts):
+            continue
+        rows.append(texts)
+        markup.append(
+            "<tr>"
+            + "".join(
+                f"<{cell.tag}>{html.escape(text, quote=False)}</{cell.tag}>"
+                for cell, text in zip(cells, texts, strict=True)
+            )
+            + "</tr>"
+        )
+    markup.append("</table>")
+    if not rows:
+        return None
+    text = "\n".join(" ".join(t for t in row if t) for row in rows)
+    link_chars = sum(len(_WS.sub("", a.text_content())) for a in table.iter("a"))
+    return Block(
+        text=text,
+        kind="table",
+        owner=table,
+        chars=len(_WS.sub("", text)),
+        link_chars=link_chars,
+        html="".join(markup),
+        cjk=is_cjk_text(text),
+    )
+
+
+def segment(root: HtmlElement) -> list[Block]:
+    """All text blocks under ``root`` in document order."""
+    builder = _Builder()
+    _walk(root, builder, root, "p", None, False, False)
+    builder.flush(root, "p", None)
+    return builder.blocks
+
+
+def _walk(
+    element: HtmlElement,
+    builder: _Builder,
+    owner: HtmlElement,
+    kind: str,
+    list_tag: str | None,
+    in_link: bool,
+    pre: bool,
+) -> None:
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            builder.add_text(child.tail, in_link)
+            continue
+        if tag in BLOCK_TAGS:
+            builder.flush(owner, kind, list_tag, pre)
+            if tag == "table" and _is_data_table(child):
+                block = _table_block(child)
+                if block:
+                    builder.blocks.append(block)
+            else:
+                child_kind = _kind_for(tag, kind)
+                child_list = tag if tag in ("ul", "ol") else list_tag
+                saved = builder.open_inline
+                builder.open_inline = []
+                builder.markup = []
+                builder.add_text(child.text, in_link)
+                _walk(child, builder, child, child_kind, child_list, in_link, pre or tag == "pre")
+                builder.flush(child, child_kind, child_list, pre or tag == "pre")
+                builder.open_inline = saved
+                builder.markup = [opening for _, opening in saved]
+            builder.add_text(child.tail, in_link)
+            continue
+        if tag == "br":
+            if pre:
+                builder.add_text("\n", in_link)
+            else:
+                builder.flush(owner, kind, list_tag, pre)
+            builder.add_text(child.tail, in_link)
+            continue
+        if tag == "img":
+            builder.flush(owner, kind, list_tag, pre)
+            builder.blocks.append(
+                Block(text="", kind="img", owner=owner, chars=0, link_chars=0, image=child)
+            )
+            builder.add_text(child.tail, in_link)
+            continue
+        child_in_link = in_link or tag == "a"
+        keep = tag in _KEEP_INLINE
+        if keep:
+            builder.open_tag(tag, _opening(child))
+        builder.add_text(child.text, child_in_link)
+        _walk(child, builder, owner, kind, list_tag, child_in_link, pre)
+        if keep and builder.open_inline:
+            builder.close_tag()
+        builder.add_text(child.tail, in_link)
+
+
+def _opening(element: HtmlElement) -> str:
+    if element.tag == "a":
+        href = element.get("href")
+        if href:
+            return f'<a href="{html.escape(href.strip(), quote=True)}">'
+    return f"<{element.tag}>"

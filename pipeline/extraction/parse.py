@@ -1,0 +1,121 @@
+"""Bytes to an lxml tree, refusing what is not HTML and bounding the work on huge pages."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from pipeline.extraction.encoding import decode_html
+from pipeline.extraction.errors import EmptyDocumentError, NotHtmlError, UndecodableError
+
+logger = logging.getLogger(__name__)
+
+# Real article pages are far below this; bigger inputs are truncated, not refused, so that a
+# bloated page (inline data blobs) still yields its article while the work stays bounded.
+DEFAULT_MAX_BYTES = 6_000_000
+# Above this many elements the tree is cut (deepest-last content dropped) before extraction.
+DEFAULT_MAX_NODES = 150_000
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG image"),
+    (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"PK\x03\x04", "ZIP archive (or Office document)"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ", "xz data"),
+    (b"7z\xbc\xaf", "7z archive"),
+    (b"Rar!", "RAR archive"),
+    (b"\x7fELF", "ELF binary"),
+    (b"ID3", "MP3 audio"),
+    (b"OggS", "Ogg media"),
+    (b"fLaC", "FLAC audio"),
+    (b"wOFF", "web font"),
+    (b"wOF2", "web font"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"\xd0\xcf\x11\xe0", "legacy Office document"),
+    (b"{\\rtf", "RTF document"),
+)
+_NON_HTML_TYPES = re.compile(
+    r"^\s*(image|audio|video|font)/|^\s*application/(pdf|zip|gzip|octet-stream|x-|vnd\.|msword|json|javascript)",
+    re.I,
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!--|!doctype)", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_nodes: int = DEFAULT_MAX_NODES
+
+
+def sniff_not_html(body: bytes, content_type: str | None = None) -> str | None:
+    """A description of the binary format when ``body`` is clearly not HTML, else None."""
+    head = body[:16].lstrip()
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    # Servers label HTML as octet-stream now and then; trust the bytes over the label.
+    looks_like_markup = re.search(rb"<(html|head|body|div|p|title|!doctype)\b", body[:4096], re.I)
+    if content_type and _NON_HTML_TYPES.search(content_type) and not looks_like_markup:
+        return content_type.split(";")[0].strip()
+    sample = body[:4096]
+    if sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+        if controls / len(sample) > 0.05:
+            return "binary data"
+    return None
+
+
+def parse_html(
+    body: bytes, content_type: str | None = None, limits: ParseLimits | None = None
+) -> tuple[HtmlElement, str]:
+    """Decode and parse ``body``; return (root element, encoding). Raises ExtractionError."""
+    limits = limits or ParseLimits()
+    if not body or not body.strip():
+        raise EmptyDocumentError("the page is empty")
+    kind = sniff_not_html(body, content_type)
+    if kind:
+        raise NotHtmlError(f"not an HTML page ({kind})")
+    if len(body) > limits.max_bytes:
+        logger.warning("page of %d bytes truncated to %d", len(body), limits.max_bytes)
+        body = body[: limits.max_bytes]
+    text, encoding = decode_html(body, content_type)
+    if text.count("\ufffd") > max(50, len(text) // 5):
+        raise UndecodableError(f"the bytes do not decode as text (tried {encoding})")
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    if not text.strip():
+        raise EmptyDocumentError("the page is empty")
+    if not _MARKUP.search(text, 0, 65_536):
+        raise NotHtmlError(f"no HTML markup in the page (decoded as {encoding})")
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise EmptyDocumentError(f"the page has no parsable HTML ({exc})") from exc
+    _bound_nodes(root, limits.max_nodes)
+    return root, encoding
+
+
+def _bound_nodes(root: HtmlElement, max_nodes: int) -> None:
+    """Cut the tree after ``max_nodes`` elements in document order (a pathological page)."""
+    cut: list[HtmlElement] = []
+    for index, element in enumerate(root.iter()):
+        if index >= max_nodes and element.getparent() is not None:
+            cut.append(element)
+    if not cut:
+        return
+    logger.warning("page has more than %d elements; ignoring the rest", max_nodes)
+    for element in cut:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
