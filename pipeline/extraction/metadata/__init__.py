@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -82,7 +82,7 @@ def extract_metadata(
     site_name = _site_name(page)
     result = Metadata(
         title=_title(page, site_name) or _hint_str(hints, "title"),
-        authors=_authors(page, header) or _hint_authors(hints),
+        authors=_authors(page, header, site_name) or _hint_authors(hints),
         published=_published(page, header) or _hint_date(hints, page.context),
         modified=_modified(page),
         language=_language(page),
@@ -141,43 +141,77 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     )
 
 
-def _authors(page: _Page, header: list[str]) -> list[str]:
-    """The first source that names people; organisations only when no source names a person."""
+def _authors(page: _Page, header: list[str], site_name: str | None) -> list[str]:
+    """The first source that names people; the site itself only when no source names a person.
+
+    A name equal to the site, its publisher or its host counts as the site wherever it
+    appears; other organisations (agencies such as dpa or AP) are real credits. When the
+    page's rel=author links list the chosen names plus others (a JSON-LD list cut to one),
+    the longer list wins.
+    """
+    orgs_known = {_name_key(n) for n in (site_name, *(a.publisher for a in page.articles)) if n}
+    if page.url:
+        host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+        orgs_known |= {_name_key(host), _name_key(host.split(".")[0])}
     organisations: list[str] = []
-    for names, orgs in _author_sources(page, header):
-        if names:
-            return dedupe(names)
-        if orgs and not organisations:
-            organisations = orgs
-    return dedupe(organisations)
+    chosen: list[str] = []
+    sources = _author_sources(page, header)
+    for names in sources:
+        people = [n for n in names if _name_key(n) not in orgs_known]
+        if people:
+            chosen = dedupe(
+                names if len(people) < len(names) and _has_person_jsonld(page) else people
+            )
+            break
+        if names and not organisations:
+            organisations = names
+    if not chosen:
+        return dedupe(organisations)
+    chosen_keys = {_name_key(n) for n in chosen}
+    linked = _split_all(page.meta.author_links[:6])
+    if chosen_keys < {_name_key(n) for n in linked}:
+        return dedupe(linked)
+    return chosen
 
 
-def _author_sources(page: _Page, header: list[str]) -> Iterator[tuple[list[str], list[str]]]:
-    """(people, organisations) per source, strongest source first, computed lazily."""
+def _name_key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _has_person_jsonld(page: _Page) -> bool:
+    """JSON-LD lists a person next to an agency ("Jane Doe", "AP"): the page credits both."""
+    return any(not p.is_organization for a in page.articles for p in a.authors)
+
+
+def _split_all(values: tuple[str, ...] | list[str], *, structured: bool = False) -> list[str]:
+    return [n for value in values for n in split_names(value, structured=structured)]
+
+
+def _author_sources(page: _Page, header: list[str]) -> Iterator[list[str]]:
+    """Author names per source, strongest source first, computed lazily."""
     for article in page.articles:
-        if not article.authors:
-            continue
-        people = [
-            p for p in article.authors if not p.is_organization and not looks_like_url(p.name)
-        ]
-        orgs = [p.name for p in article.authors if p.is_organization]
-        names = [n for p in people for n in split_names(p.name)]
-        if names:
-            # Agencies listed next to a person ("Jane Doe", "AP") are kept: the page credits both.
-            yield names + orgs, []
-            return
-        yield [], orgs
-        break
+        if article.authors:
+            usable = [p.name for p in article.authors if not looks_like_url(p.name)]
+            yield _split_all(usable, structured=True)
+            break
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.") if page.url else ""
     meta_values = [
         value
         for key in meta.AUTHOR_KEYS
         for value in page.meta.all(key)
-        if value and not looks_like_url(value) and not value.startswith("@")
+        # "Deutsche Welle (www.dw.com)" names the site, not a writer.
+        if value
+        and not looks_like_url(value)
+        and not value.startswith("@")
+        and not (host and host in value.lower())
     ]
-    yield [n for value in meta_values[:3] for n in split_names(value)], []
-    yield [n for value in page.meta.author_links[:4] for n in split_names(value)], []
-    yield bylines.byline_elements(page.tree), []
-    yield bylines.text_byline(header), []
+    yield _split_all(meta_values[:3], structured=True)
+    yield _split_all(page.meta.author_links[:6])
+    yield bylines.byline_elements(page.tree)
+    yield bylines.text_byline(header)
+    yield bylines.labelled_author(list(page.text.lines))
+    yield bylines.bracketed_byline(header)
+    yield bylines.editor_names(page.text.lines)
 
 
 def _date_candidates(page: _Page, header: list[str]) -> Iterator[datetime]:
@@ -193,7 +227,7 @@ def _date_candidates(page: _Page, header: list[str]) -> Iterator[datetime]:
             if parsed:
                 yield parsed
     yield from _time_elements(page, ("datepublished", "pubdate", "published", "publish", "date"))
-    for line in bylines.dated_lines(header):
+    for line in (*bylines.dated_elements(page.tree), *bylines.dated_lines(header, page.text.lines)):
         parsed = find_date_in_text(line, context)
         if parsed:
             yield parsed

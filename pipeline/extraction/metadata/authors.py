@@ -42,6 +42,11 @@ ROLE_WORDS = re.compile(
 )
 # A token that never belongs to a name.
 _NOT_NAME = re.compile(r"[<>{}=@#\d_]|https?:|\.(?:com|de|org|net)\b", re.IGNORECASE)
+# Chinese words that end organisations (人民网, 训练营, 吉林日报) or are labels, not names.
+_CJK_NOT_NAME = re.compile(
+    r"(?:网|报|社|台|刊|站|部|局|厅|委|院|会|中心|公司|馆|所|办|处|营|频道|时间|来源|日期|编辑|单位|发布|作者|记者|"
+    r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|作者|记者|本报|本台)"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -58,8 +63,12 @@ def strip_prefix(text: str) -> str:
     return text
 
 
-def clean_name(raw: str) -> str | None:
-    """One person's name from a fragment, or None when it does not look like a name."""
+def clean_name(raw: str, *, structured: bool = False) -> str | None:
+    """One person's name from a fragment, or None when it does not look like a name.
+
+    ``structured`` names (JSON-LD, meta tags) are declared as authors by the publisher, so
+    only junk is removed; names found in page text must also look like names.
+    """
     text = " ".join(raw.replace("\u00a0", " ").split())
     text = _EMAIL.sub(" ", text)
     text = _URL.sub(" ", text)
@@ -70,20 +79,27 @@ def clean_name(raw: str) -> str | None:
     text = text.strip(" \t-–—:：|·•,.;'\"“”„«»*")
     if not text or len(text) > 60:
         return None
-    if _NOT_NAME.search(text):
-        return None
-    if ROLE_WORDS.search(text):
-        return None
     words = text.split()
+    if structured:
+        # Ids such as "L_104485" or "105092" are CMS user numbers, not names.
+        is_id = any(ch.isdigit() for ch in text) and len(words) == 1
+        usable = len(words) <= 8 and "<" not in text and "http" not in text and not is_id
+        return text if usable and any(ch.isalpha() for ch in text) else None
+    if _NOT_NAME.search(text) or ROLE_WORDS.search(text):
+        return None
+    if not _CJK.search(text) and not words[0][0].isupper():
+        return None
     if _CJK.search(text):
         if len(text.replace(" ", "")) > 12 or len(words) > 3:
+            return None
+        if _CJK_NOT_NAME.search(text):
             return None
     elif len(words) > 5:
         return None
     return text
 
 
-def split_names(raw: str) -> list[str]:
+def split_names(raw: str, *, structured: bool = False) -> list[str]:
     """All names in a byline string: 'By Jane Doe and John Roe' → ['Jane Doe', 'John Roe']."""
     text = " ".join(raw.replace("\u00a0", " ").split())
     if not text or _URL.fullmatch(text):
@@ -94,7 +110,7 @@ def split_names(raw: str) -> list[str]:
     parts = text.split() if _CJK_SPACE_SEPARATED.match(text) else NAME_SEPARATORS.split(text)
     names: list[str] = []
     for part in parts:
-        name = clean_name(part)
+        name = clean_name(part, structured=structured)
         if name:
             names.append(name)
     return names

@@ -38,19 +38,35 @@ FOREIGN_ATTR = re.compile(
     re.IGNORECASE,
 )
 
-_KEYWORDS = "来源|发布|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品|时间"
+_KEYWORDS = "来源|发布|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
 _CUT_BEFORE_KEYWORD = re.compile(rf"(?<=[\u4e00-\u9fff])(?=(?:{_KEYWORDS})[:：\s])")
-_CJK_NAMES = (
-    r"((?:[\u4e00-\u9fff·]{2,5}(?:[ \u3000、，,]+(?=[\u4e00-\u9fff])|(?![\u4e00-\u9fff]))){1,6})"
+# A label starts a line, follows a separator, or follows the outlet's name (光明日报记者, 新华社记者).
+_LABEL_START = r"(?:^|(?<=[\s(（\[【□|:：/,，;；●◎>\]】])|(?<=[报社网台电]))"
+_CJK_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?"
+# Names end where the line or the CJK run ends, or before a credit word ("马俊峰/文", "张三 摄").
+_CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+{_CJK_NAME})*)(?=$|[^\u4e00-\u9fff]|摄|报道|编辑|发自|来源|通讯员|实习生)"
+ZH_AUTHOR = re.compile(
+    _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／]?|文\s*[:：/／])\s*" + _CJK_NAMES
 )
-ZH_AUTHOR = re.compile(r"(?:作者|撰文|文\s*/|文／|撰稿)\s*[:：/]?\s*" + _CJK_NAMES)
-ZH_REPORTER = re.compile(r"(?:本报|特约|新华社|中新社|中新网)?记者\s*[:：]?\s*" + _CJK_NAMES)
+ZH_REPORTER = re.compile(
+    _LABEL_START
+    + r"(?:本报|特约|新华社|中新社|中新网|本台)?(?:记者|实习生|通讯员)\s*[:：]?\s*"
+    + _CJK_NAMES
+)
+ZH_EDITOR = re.compile(_LABEL_START + r"(?:责任编辑|责编|编辑)\s*[:：]\s*" + _CJK_NAMES)
+# Portal style: "2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]".
+ZH_BRACKETED = re.compile(r"[\[【]\s*([\u4e00-\u9fff]{2,4})\s*[\]】]")
+_HAS_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 ZH_SOURCE = re.compile(r"(?:来源|出处|稿源|来自)\s*[:：]\s*([^\s|，,。:：]{2,30})")
 ZH_CREDIT = re.compile(
     r"((?:责任编辑|责编|编辑|校对|审核|审校|监制|摄影|图片来源|题图来源|题图|图片|翻译|编译|通讯员|实习生)\s*[:：]\s*[^\s|]{1,30}(?:\s+[\u4e00-\u9fff]{2,4}(?=\s|$))*)"
 )
-ZH_DATE_LABEL = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表于|发布于|时间|日期|更新时间|Published|发稿时间)\s*[:：]?\s*"
+DATE_LABEL = re.compile(
+    r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|时间|日期|Datum|Date|Published(?: on)?|Posted(?: on)?|"
+    r"Veröffentlicht(?: am)?|Erschienen(?: am)?|Erstellt(?: am)?|Publicado(?: el)?|Publié(?: le)?|Pubblicato(?: il)?|"
+    r"Publicerad|Publisert|Gepubliceerd(?: op)?|Opublikowano|Yayınlanma(?: Tarihi)?|Опубликовано|Diterbitkan|Đăng)"
+    r"\s*[:：]?\s*",
+    re.IGNORECASE,
 )
 EN_BYLINE = re.compile(
     r"^(?:By|Von|Por|Par|Af|Av|Door|Oleh|Di|Text:?|Autor(?:in)?:|Author:|Written by|Reporting by)\s+"
@@ -127,39 +143,83 @@ def _is_foreign(element: HtmlElement) -> bool:
     return False
 
 
+def _is_byline(element: HtmlElement) -> bool:
+    tag = element.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("meta", "link", "html", "body"):
+        return False
+    if (element.get("itemprop") or "").lower() == "author":
+        return True
+    marker = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('rel') or ''}"
+    return marker != "  " and bool(BYLINE_ATTR.search(marker))
+
+
 def byline_elements(tree: HtmlElement) -> list[str]:
-    """Names from elements marked as author/byline (itemprop, rel, class, id)."""
+    """Names from elements marked as author/byline (itemprop, rel, class, id).
+
+    Only the innermost marked elements are read (an outer byline box joins its names
+    without separators), and only those near the first one: author names further down
+    belong to teasers and related articles.
+    """
+    matches = [el for el in tree.iter("*") if _is_byline(el) and not _is_foreign(el)]
+    inner = set(matches)
+    leaves = [el for el in matches if not any(d in inner for d in el.iterdescendants())]
+    container: HtmlElement | None = None
     names: list[str] = []
-    matched = 0
-    for element in tree.iter("*"):
-        tag = element.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("meta", "link", "html", "body"):
+    for element in leaves:
+        if container is not None and not _within(element, container):
             continue
-        itemprop = (element.get("itemprop") or "").lower()
-        marker = (
-            f"{element.get('class') or ''} {element.get('id') or ''} {element.get('rel') or ''}"
-        )
-        if itemprop != "author" and not BYLINE_ATTR.search(marker):
-            continue
-        if _is_foreign(element):
-            continue
-        # Microdata: <span itemprop=author><span itemprop=name>…</span></span>
-        inner = element.xpath(".//*[@itemprop='name']")
-        text = " ".join((inner[0] if inner else element).text_content().split())
+        microdata = element.xpath(".//*[@itemprop='name']")
+        text = " ".join((microdata[0] if microdata else element).text_content().split())
         if not text or len(text) > 160:
             continue
         found = split_names(text)
         if found:
             names.extend(found)
-            matched += 1
-            if matched >= 4:
-                break
+            if container is None:
+                container = _ancestor(element, 4)
     return dedupe(names)
 
 
-def text_byline(lines: list[str]) -> list[str]:
-    """'By Jane Doe and John Roe' / 'Von …' / '作者：…' / '记者 …' lines near the headline."""
+def _ancestor(element: HtmlElement, levels: int) -> HtmlElement:
+    node = element
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return node
+
+
+def _within(element: HtmlElement, container: HtmlElement) -> bool:
+    return any(a is container for a in element.iterancestors())
+
+
+LABELLED_AUTHOR = re.compile(
+    r"^(?:Autor(?:in|en|innen)?(?:\s*/\s*Autor(?:in)?)?|Author(?:s)?|Auteur(?:s)?|Autore|Forfatter|Författare|"
+    r"Written by|Text)\s*:?\s+(?P<names>\S.{2,80})$"
+)
+
+
+def labelled_author(lines: list[str]) -> list[str]:
+    """'Autorin/Autor Roman Goncharenko' info-box lines anywhere on the page."""
     for line in lines:
+        if len(line) > 100:
+            continue
+        match = LABELLED_AUTHOR.match(line)
+        if match:
+            names = split_names(match.group("names"))
+            if names:
+                return dedupe(names)
+    return []
+
+
+def text_byline(lines: list[str]) -> list[str]:
+    """'By Jane Doe and John Roe' / 'Von …' / '作者：…' / '记者 …' lines near the headline.
+
+    Chinese bylines often spread over adjacent lines (记者 on one, 实习生 on the next),
+    so the two lines after the first hit are read too.
+    """
+    for index, line in enumerate(lines):
         if len(line) > 200:
             continue
         match = EN_BYLINE.match(line)
@@ -169,13 +229,53 @@ def text_byline(lines: list[str]) -> list[str]:
                 return dedupe(names)
         if not _has_cjk(line):
             continue
-        spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
-        for pattern in (ZH_AUTHOR, ZH_REPORTER):
-            match = pattern.search(spaced)
+        names = _zh_names(line)
+        if names:
+            for following in lines[index + 1 : index + 3]:
+                if len(following) <= 200:
+                    names.extend(_zh_names(following))
+            return dedupe(names)
+    return []
+
+
+_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|我的位置|位置)\s*[:：]|首页\s*[>｜|»]")
+
+
+def _zh_names(line: str) -> list[str]:
+    """Names after 作者/记者 labels; in prose only in the dateline at the start of a paragraph."""
+    if _BREADCRUMB.search(line):
+        return []
+    spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
+    names: list[str] = []
+    for pattern in (ZH_AUTHOR, ZH_REPORTER):
+        for match in pattern.finditer(spaced):
+            if len(line) > 80 and match.start() > 30:
+                continue
+            names.extend(split_names(match.group(1)))
+    return names
+
+
+def bracketed_byline(lines: list[str]) -> list[str]:
+    """'[ 黄宇 ]' on the dateline of portal pages."""
+    for line in lines:
+        if len(line) <= 120 and _HAS_DATE.search(line):
+            match = ZH_BRACKETED.search(line)
             if match:
                 names = split_names(match.group(1))
                 if names:
-                    return dedupe(names)
+                    return names
+    return []
+
+
+def editor_names(lines: tuple[str, ...]) -> list[str]:
+    """责任编辑/编辑 names: the last resort for pages that credit no writer."""
+    for line in lines:
+        if len(line) <= 120 and _has_cjk(line):
+            match = ZH_EDITOR.search(_CUT_BEFORE_KEYWORD.sub(" ", line))
+            if match:
+                names = split_names(match.group(1))
+                if names:
+                    return names
     return []
 
 
@@ -201,16 +301,41 @@ def credits(lines: list[str]) -> list[str]:
     return found
 
 
-def dated_lines(lines: list[str]) -> list[str]:
-    """Lines labelled as a date (发布时间：…), with the label removed, then all lines in order."""
+DATE_ATTR = re.compile(
+    r"date|time|publish|posted|datum|fecha|data|zeit|meta|dateline|byline|info|pubtime|pub_time",
+    re.IGNORECASE,
+)
+
+
+def dated_elements(tree: HtmlElement) -> list[str]:
+    """Short texts of elements whose class/id says they hold a date (.date, .publish-time …)."""
+    texts: list[str] = []
+    for element in tree.iter(
+        "span", "div", "p", "time", "li", "small", "em", "dd", "td", "strong", "font"
+    ):
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if len(marker) < 4 or not DATE_ATTR.search(marker) or _is_foreign(element):
+            continue
+        text = " ".join(element.text_content().split())
+        if 6 <= len(text) <= 100:
+            texts.append(text)
+            if len(texts) >= 12:
+                break
+    return texts
+
+
+def dated_lines(header: list[str], everywhere: tuple[str, ...]) -> list[str]:
+    """Where a publish date may be written: labelled lines (发布时间：…, Datum …) anywhere,
+    label removed, then short lines near the headline. Long lines are prose and captions,
+    whose dates are about events, not the article."""
     labelled = [
         line[m.end() :]
-        for line in lines
-        if len(line) < 200
-        for m in [ZH_DATE_LABEL.search(line)]
-        if m
+        for line in everywhere
+        if len(line) < 120
+        for m in [DATE_LABEL.search(line)]
+        if m and m.start() < 40
     ]
-    return labelled + [line for line in lines if len(line) < 200]
+    return labelled + [line for line in header if len(line) <= 60]
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
