@@ -1,11 +1,38 @@
 """Per-source configuration (sources/*.yaml): the dataclasses every stage reads.
 
-Loading and validation of the YAML files live here too (see ``load_sources``).
+Loading and validation of the YAML files live here too (see ``load_sources``). A source
+file looks like::
+
+    name: example_news            # [a-z0-9_-], unique across the directory
+    example: true                 # a real site: never crawled by tests
+    allowed_domains: [example.com]
+    language: en
+    timezone: Europe/London       # IANA name
+    feeds: [https://example.com/rss.xml]
+    sitemaps: [https://example.com/sitemap.xml]
+    sections: [https://example.com/world/]
+    urls: []
+    article_patterns: ['/\\d{4}/\\d{2}/\\d{2}/']   # optional regexes: what an article URL looks like
+    limits: {max_pages: 500, max_depth: 2, max_age_days: 3}
+    schedule: "*/30 * * * *"      # cron: minute hour day month weekday
+    extraction: {drop_selectors: [".share-bar"], date_format: "%Y年%m月%d日 %H:%M"}
+
+Every error raised names the file and the field so a user can fix it at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from pipeline.errors import SourceConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +71,240 @@ class SourceConfig:
     extraction: ExtractionOverrides = field(default_factory=ExtractionOverrides)
     example: bool = False  # an example for a real site; never crawled by tests
     path: str | None = None  # the YAML file it came from
+    # Regexes (searched in the URL) that mark a link as an article for the section spider;
+    # empty means the generic heuristics (dates or numeric ids in the path).
+    article_patterns: tuple[str, ...] = ()
+
+    @property
+    def start_points(self) -> tuple[str, ...]:
+        return self.feeds + self.sitemaps + self.sections + self.urls
+
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$")
+_URL_LISTS = ("feeds", "sitemaps", "sections", "urls")
+_TOP_LEVEL = frozenset(f.name for f in fields(SourceConfig)) - {"path"}
+_LIMIT_FIELDS = frozenset(f.name for f in fields(CrawlLimits))
+_EXTRACTION_LIST_FIELDS = frozenset(
+    f.name for f in fields(ExtractionOverrides) if f.name.endswith(("selectors", "patterns"))
+)
+_EXTRACTION_STR_FIELDS = frozenset(f.name for f in fields(ExtractionOverrides)) - (
+    _EXTRACTION_LIST_FIELDS
+)
+# Cron field ranges: minute hour day-of-month month day-of-week.
+_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_CRON_NAMES = {
+    3: ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    4: ("sun", "mon", "tue", "wed", "thu", "fri", "sat"),
+}
+
+
+def load_sources(directory: str | Path) -> dict[str, SourceConfig]:
+    """Load every ``*.yaml``/``*.yml`` file in ``directory``, keyed by source name.
+
+    Raises SourceConfigError for a missing directory, an invalid file or a name used twice.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise SourceConfigError(f"{root}: sources directory not found")
+    sources: dict[str, SourceConfig] = {}
+    for path in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
+        config = load_source(path)
+        if config.name in sources:
+            raise SourceConfigError(
+                f"{path}: name: {config.name!r} is already used by {sources[config.name].path}"
+            )
+        sources[config.name] = config
+    return sources
+
+
+def load_source(path: str | Path) -> SourceConfig:
+    """Load and validate one source file."""
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourceConfigError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise SourceConfigError(f"{file}: not valid YAML{line}: {exc}") from exc
+    return parse_source(raw, str(file))
+
+
+def parse_source(raw: Any, origin: str) -> SourceConfig:
+    """Validate an already parsed mapping; ``origin`` names it in error messages."""
+    if not isinstance(raw, Mapping):
+        raise SourceConfigError(f"{origin}: expected a mapping of fields, got {_kind(raw)}")
+    unknown = sorted(set(map(str, raw)) - _TOP_LEVEL)
+    if unknown:
+        raise SourceConfigError(
+            f"{origin}: {unknown[0]}: unknown field (known: {', '.join(sorted(_TOP_LEVEL))})"
+        )
+
+    def fail(name: str, message: str) -> SourceConfigError:
+        return SourceConfigError(f"{origin}: {name}: {message}")
+
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise fail("name", "required; lower-case letters, digits, '-' and '_' (max 64)")
+
+    domains = tuple(d.lower().strip(".") for d in _str_list(raw, "allowed_domains", fail))
+    for domain in domains:
+        host = domain.split(":", 1)[0]
+        if not _DOMAIN_RE.match(host):
+            raise fail("allowed_domains", f"{domain!r} is not a domain name")
+
+    lists = {key: _str_list(raw, key, fail) for key in _URL_LISTS}
+    for key, urls in lists.items():
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise fail(key, f"{url!r} is not an absolute http(s) URL")
+            if domains and not _host_allowed(parts.hostname, domains):
+                raise fail(key, f"{url!r} is outside allowed_domains {list(domains)}")
+    if not any(lists.values()):
+        raise fail("feeds", "a source needs at least one of feeds, sitemaps, sections or urls")
+
+    language = _opt_str(raw, "language", fail)
+    if language is not None and not re.match(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", language):
+        raise fail("language", f"{language!r} is not a language code such as 'en' or 'zh'")
+
+    timezone = _opt_str(raw, "timezone", fail)
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise fail("timezone", f"{timezone!r} is not an IANA time zone name") from exc
+
+    schedule = _opt_str(raw, "schedule", fail)
+    if schedule is not None:
+        problem = cron_problem(schedule)
+        if problem:
+            raise fail("schedule", f"{schedule!r}: {problem}")
+
+    patterns = _str_list(raw, "article_patterns", fail)
+    for pattern in patterns:
+        _check_regex(pattern, "article_patterns", fail)
+
+    example = raw.get("example", False)
+    if not isinstance(example, bool):
+        raise fail("example", f"expected true or false, got {_kind(example)}")
+
+    return SourceConfig(
+        name=name,
+        allowed_domains=domains,
+        language=language,
+        timezone=timezone,
+        limits=_limits(raw.get("limits"), fail),
+        schedule=schedule,
+        extraction=_extraction(raw.get("extraction"), fail),
+        example=example,
+        path=origin,
+        article_patterns=patterns,
+        **lists,
+    )
+
+
+def cron_problem(expression: str) -> str | None:
+    """Return why ``expression`` is not a 5-field cron expression, or None when it is one."""
+    parts = expression.split()
+    if len(parts) != 5:
+        return f"expected 5 fields (minute hour day month weekday), got {len(parts)}"
+    for index, part in enumerate(parts):
+        low, high = _CRON_RANGES[index]
+        names = _CRON_NAMES.get(index, ())
+        for item in part.split(","):
+            body, _, step = item.partition("/")
+            if step and not (step.isdigit() and int(step) > 0):
+                return f"field {index + 1}: bad step {step!r}"
+            if body == "*":
+                continue
+            for bound in body.split("-", 1):
+                value = bound.lower()
+                if value in names:
+                    continue
+                if not value.isdigit() or not low <= int(value) <= high:
+                    return f"field {index + 1}: {bound!r} is outside {low}-{high}"
+    return None
+
+
+def host_allowed(host: str, domains: tuple[str, ...]) -> bool:
+    """True when ``host`` is one of ``domains`` or a subdomain of one (no domains = any)."""
+    return not domains or _host_allowed(host, domains)
+
+
+def _host_allowed(host: str, domains: tuple[str, ...]) -> bool:
+    host = host.lower().strip(".")
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _limits(raw: Any, fail: Any) -> CrawlLimits:
+    if raw is None:
+        return CrawlLimits()
+    if not isinstance(raw, Mapping):
+        raise fail("limits", f"expected a mapping, got {_kind(raw)}")
+    unknown = sorted(set(map(str, raw)) - _LIMIT_FIELDS)
+    if unknown:
+        raise fail(
+            f"limits.{unknown[0]}", f"unknown field (known: {', '.join(sorted(_LIMIT_FIELDS))})"
+        )
+    values: dict[str, int | None] = {}
+    for key in _LIMIT_FIELDS:
+        value = raw.get(key)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise fail(f"limits.{key}", f"expected a positive whole number, got {value!r}")
+        values[key] = value
+    return CrawlLimits(**values)
+
+
+def _extraction(raw: Any, fail: Any) -> ExtractionOverrides:
+    if raw is None:
+        return ExtractionOverrides()
+    if not isinstance(raw, Mapping):
+        raise fail("extraction", f"expected a mapping, got {_kind(raw)}")
+    known = _EXTRACTION_LIST_FIELDS | _EXTRACTION_STR_FIELDS
+    unknown = sorted(set(map(str, raw)) - known)
+    if unknown:
+        raise fail(f"extraction.{unknown[0]}", f"unknown field (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    for key in _EXTRACTION_LIST_FIELDS:
+        values[key] = _str_list(raw, key, lambda f, m: fail(f"extraction.{f}", m))
+    for key in _EXTRACTION_STR_FIELDS:
+        values[key] = _opt_str(raw, key, lambda f, m: fail(f"extraction.{f}", m))
+    for pattern in values["drop_patterns"]:
+        _check_regex(pattern, "extraction.drop_patterns", fail)
+    return ExtractionOverrides(**values)
+
+
+def _str_list(raw: Mapping[str, Any], key: str, fail: Any) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise fail(key, "expected a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _opt_str(raw: Mapping[str, Any], key: str, fail: Any) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(key, f"expected a non-empty string, got {_kind(value)}")
+    return value.strip()
+
+
+def _check_regex(pattern: str, name: str, fail: Any) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise fail(name, f"{pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__

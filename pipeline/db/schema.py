@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pipeline.db.crawlstate  # noqa: F401  (registers the crawl_state table)
 from pipeline.db import models
 from pipeline.db.models import Base
 

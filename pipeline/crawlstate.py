@@ -1,0 +1,407 @@
+"""Incremental crawling: which article URLs to fetch this run, and what to remember about them.
+
+The state lives in PostgreSQL (table ``crawl_state``, plus the stored ``articles``) so that it
+holds across runs, processes and nodes, and so that the crawler keeps no seen-set in memory:
+each page's article links are looked up and claimed in one round trip (``CrawlState.plan``).
+
+The decision itself is the pure function ``plan_fetch``; ``next_check_after`` says when a
+fetched URL is next due. Rules:
+
+- a URL never fetched is fetched;
+- a stored article is rechecked while it is recent (published, else first seen, within
+  ``recheck_within_days``) every ``recheck_interval_hours``, with If-None-Match /
+  If-Modified-Since; older stored articles are never fetched again;
+- a page fetched but not stored (no article text, not HTML) is retried after
+  ``dropped_recheck_hours``; 404/410 and other 4xx after ``gone_recheck_hours``;
+- a network error or 5xx/429 is retried on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scrapy.settings import BaseSettings
+from sqlalchemy import Engine, text
+
+from pipeline.dedup.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckPolicy:
+    recheck_within_days: float = 3.0
+    recheck_interval_hours: float = 6.0
+    dropped_recheck_hours: float = 24.0 * 7
+    gone_recheck_hours: float = 24.0 * 30
+    # A claim whose run never fetched the URL (killed process) is void after this long.
+    claim_ttl_seconds: float = 3600.0
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> RecheckPolicy:
+        return cls(
+            recheck_within_days=settings.getfloat("NEWSMILL_RECHECK_WITHIN_DAYS", 3.0),
+            recheck_interval_hours=settings.getfloat("NEWSMILL_RECHECK_INTERVAL_HOURS", 6.0),
+            dropped_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_DROPPED_HOURS", 24.0 * 7),
+            gone_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_GONE_HOURS", 24.0 * 30),
+            claim_ttl_seconds=settings.getfloat("NEWSMILL_CLAIM_TTL_SECONDS", 3600.0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCandidate:
+    """An article URL a discovery spider found, with what discovery knows about it."""
+
+    url: str
+    hints: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUrl:
+    """What the database knows about one URL (from crawl_state and/or the articles table)."""
+
+    url: str
+    in_state: bool = False
+    stored: bool = False
+    fetched_at: datetime | None = None
+    next_check_at: datetime | None = None
+    first_seen: datetime | None = None
+    published: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPlan:
+    url: str
+    recheck: bool = False  # fetched before; headers carry its validators
+    headers: dict[str, str] = field(default_factory=dict)
+    published: datetime | None = None
+
+
+def is_recent(published: datetime | None, now: datetime, policy: RecheckPolicy) -> bool:
+    return published is not None and now - published <= timedelta(days=policy.recheck_within_days)
+
+
+def next_check_after(
+    now: datetime,
+    *,
+    status: int | None,
+    stored: bool,
+    published: datetime | None,
+    policy: RecheckPolicy,
+) -> datetime | None:
+    """When a URL fetched at ``now`` with this outcome is due again (None: never)."""
+    if status is None or status >= 500 or status == 429:
+        return now  # transient: due on the next run
+    if stored or status == 304:
+        if is_recent(published, now, policy):
+            return now + timedelta(hours=policy.recheck_interval_hours)
+        return None
+    if status >= 400:
+        return now + timedelta(hours=policy.gone_recheck_hours)
+    return now + timedelta(hours=policy.dropped_recheck_hours)
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def plan_fetch(
+    url: str, known: KnownUrl | None, now: datetime, policy: RecheckPolicy
+) -> FetchPlan | None:
+    """Fetch plan for one URL, or None when it must not be fetched this run."""
+    if known is None or (known.in_state and known.fetched_at is None and not known.stored):
+        # Never fetched (or claimed by a run that has not fetched it): the claim decides.
+        return FetchPlan(url=url)
+    if known.in_state:
+        due = known.next_check_at is not None and known.next_check_at <= now
+    else:
+        # Stored by another path (an alias URL, an older crawl): the article's own dates decide.
+        reference = known.published or known.first_seen
+        due = (
+            is_recent(reference, now, policy)
+            and known.fetched_at is not None
+            and now - known.fetched_at >= timedelta(hours=policy.recheck_interval_hours)
+        )
+    if not due:
+        return None
+    return FetchPlan(
+        url=url,
+        recheck=True,
+        headers=conditional_headers(known.etag, known.last_modified),
+        published=known.published or known.first_seen,
+    )
+
+
+_LOOKUP = text(
+    """
+    SELECT c.url, c.key,
+           s.url IS NOT NULL AS in_state, s.stored, s.fetched_at, s.next_check_at, s.first_seen,
+           s.published, s.etag, s.last_modified,
+           a.id AS article_id, a.fetched_at AS a_fetched_at, a.first_seen AS a_first_seen,
+           a.published AS a_published, a.etag AS a_etag, a.last_modified AS a_last_modified
+    FROM unnest(CAST(:urls AS text[]), CAST(:keys AS text[])) AS c(url, key)
+    LEFT JOIN crawl_state s ON s.url = c.url
+    LEFT JOIN LATERAL (
+        SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id
+        WHERE u.url = c.url OR u.url = c.key
+        LIMIT 1
+    ) a ON true
+    """
+)
+
+# Claim URLs for this run. A row already claimed by another run that has not fetched it yet
+# (and whose claim is not stale) is left alone: that run will fetch it.
+_CLAIM = text(
+    """
+    INSERT INTO crawl_state AS s (url, source, first_seen, claimed_by, claimed_at)
+    SELECT u, :source, :now, :run, :now FROM unnest(CAST(:urls AS text[])) AS u
+    ON CONFLICT (url) DO UPDATE
+        SET claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at,
+            source = COALESCE(s.source, EXCLUDED.source)
+        WHERE s.claimed_by IS DISTINCT FROM EXCLUDED.claimed_by
+          AND (s.claimed_at IS NULL OR s.claimed_at < :stale
+               OR (s.fetched_at IS NOT NULL AND s.fetched_at >= s.claimed_at))
+    RETURNING url
+    """
+)
+
+_RELEASE = text(
+    "UPDATE crawl_state SET claimed_by = NULL, claimed_at = NULL "
+    "WHERE url = ANY(CAST(:urls AS text[])) AND claimed_by = :run"
+)
+
+_RECORD_FETCH = text(
+    """
+    INSERT INTO crawl_state AS s (url, source, first_seen, claimed_by, claimed_at, fetched_at,
+                                  status, etag, last_modified, fetch_count, next_check_at)
+    VALUES (:url, :source, :now, :run, :now, :now, :status, :etag, :last_modified, 1, :next_check_at)
+    ON CONFLICT (url) DO UPDATE SET
+        fetched_at = EXCLUDED.fetched_at,
+        status = EXCLUDED.status,
+        etag = CASE WHEN EXCLUDED.status = 304 THEN s.etag ELSE EXCLUDED.etag END,
+        last_modified = CASE WHEN EXCLUDED.status = 304 THEN s.last_modified
+                             ELSE EXCLUDED.last_modified END,
+        fetch_count = s.fetch_count + 1,
+        next_check_at = EXCLUDED.next_check_at
+    """
+)
+
+_RECORD_OUTCOME = text(
+    """
+    UPDATE crawl_state SET stored = :stored, drop_reason = :reason,
+        published = COALESCE(:published, published), next_check_at = :next_check_at
+    WHERE url = :url
+    """
+)
+
+_DUE = text(
+    """
+    SELECT url FROM crawl_state
+    WHERE source = :source AND stored AND next_check_at <= :now
+    ORDER BY next_check_at LIMIT :limit
+    """
+)
+
+
+class CrawlState:
+    """One run's view of the crawl state: batched lookups and claims, buffered writes."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        source: str | None,
+        policy: RecheckPolicy,
+        flush_rows: int = 200,
+        flush_seconds: float = 2.0,
+    ) -> None:
+        self.engine = engine
+        self.source = source
+        self.policy = policy
+        self.run_id = uuid.uuid4().hex
+        self.flush_rows = flush_rows
+        self.flush_seconds = flush_seconds
+        # Buffers are flushed every flush_rows rows or flush_seconds, so they stay small.
+        self._fetches: dict[str, dict[str, Any]] = {}
+        self._outcomes: list[dict[str, Any]] = []
+        self._last_flush = time.monotonic()
+
+    def lookup(self, urls: list[str]) -> dict[str, KnownUrl]:
+        """What the database knows about ``urls`` (URLs it knows nothing of are absent)."""
+        keys = [self._key(url) for url in urls]
+        with self.engine.connect() as conn:
+            rows = conn.execute(_LOOKUP, {"urls": urls, "keys": keys}).mappings().all()
+        known: dict[str, KnownUrl] = {}
+        for row in rows:
+            if not row["in_state"] and row["article_id"] is None:
+                continue
+            stored = bool(row["stored"]) or row["article_id"] is not None
+            known[row["url"]] = KnownUrl(
+                url=row["url"],
+                in_state=row["in_state"],
+                stored=stored,
+                fetched_at=row["fetched_at"] if row["in_state"] else row["a_fetched_at"],
+                next_check_at=row["next_check_at"],
+                first_seen=row["first_seen"] or row["a_first_seen"],
+                published=row["published"] or row["a_published"],
+                etag=row["etag"] or row["a_etag"],
+                last_modified=row["last_modified"] or row["a_last_modified"],
+            )
+        return known
+
+    def plan(self, candidates: list[Any], now: datetime | None = None) -> dict[str, FetchPlan]:
+        """Plans for the candidates to fetch now, claimed for this run; others are absent."""
+        now = now or datetime.now(UTC)
+        urls = list(dict.fromkeys(c.url for c in candidates))
+        if not urls:
+            return {}
+        known = self.lookup(urls)
+        plans: dict[str, FetchPlan] = {}
+        for url in urls:
+            plan = plan_fetch(url, known.get(url), now, self.policy)
+            if plan is not None:
+                plans[url] = plan
+        if not plans:
+            return {}
+        stale = now - timedelta(seconds=self.policy.claim_ttl_seconds)
+        with self.engine.begin() as conn:
+            claimed = set(
+                conn.execute(
+                    _CLAIM,
+                    {
+                        "urls": list(plans),
+                        "source": self.source,
+                        "run": self.run_id,
+                        "now": now,
+                        "stale": stale,
+                    },
+                ).scalars()
+            )
+        return {url: plan for url, plan in plans.items() if url in claimed}
+
+    def due_rechecks(self, limit: int, now: datetime | None = None) -> list[str]:
+        """Stored articles of this source due for a recheck, oldest due first."""
+        if self.source is None or limit <= 0:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                _DUE, {"source": self.source, "now": now or datetime.now(UTC), "limit": limit}
+            )
+            return list(rows.scalars())
+
+    def release(self, urls: list[str]) -> None:
+        """Give back claims this run will not fetch (over its page budget)."""
+        if urls:
+            with self.engine.begin() as conn:
+                conn.execute(_RELEASE, {"urls": urls, "run": self.run_id})
+
+    def record_fetch(
+        self,
+        url: str,
+        status: int | None,
+        headers: Mapping[str, str],
+        *,
+        html: bool = True,
+        published: datetime | None = None,
+    ) -> None:
+        now = datetime.now(UTC)
+        self._fetches[url] = {
+            "url": url,
+            "source": self.source,
+            "run": self.run_id,
+            "now": now,
+            "status": status,
+            "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"),
+            # Provisional until the item pipelines say whether the page was stored.
+            "next_check_at": next_check_after(
+                now, status=status, stored=False, published=published, policy=self.policy
+            ),
+        }
+        self._maybe_flush()
+
+    def record_error(self, url: str, status: int | None, ignored: bool = False) -> None:
+        """A failed article request; an ignored one (robots.txt, offsite) is only unclaimed."""
+        if ignored:
+            self.release([url])
+            return
+        self.record_fetch(url, status, {})
+
+    def record_outcome(
+        self, url: str, *, stored: bool, published: datetime | None, reason: str | None = None
+    ) -> None:
+        now = datetime.now(UTC)
+        if stored and published is None:
+            published = now  # no date on the page: treat it as new today
+        self._outcomes.append(
+            {
+                "url": url,
+                "stored": stored,
+                "reason": reason,
+                "published": published if isinstance(published, datetime) else None,
+                "next_check_at": next_check_after(
+                    now, status=200, stored=stored, published=published, policy=self.policy
+                ),
+            }
+        )
+        self._maybe_flush()
+
+    def flush(self) -> None:
+        if not self._fetches and not self._outcomes:
+            return
+        fetches, outcomes = list(self._fetches.values()), self._outcomes
+        self._fetches, self._outcomes = {}, []
+        with self.engine.begin() as conn:
+            if fetches:
+                conn.execute(_RECORD_FETCH, fetches)
+            if outcomes:
+                conn.execute(_RECORD_OUTCOME, outcomes)
+        self._last_flush = time.monotonic()
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.engine.dispose()
+
+    def _maybe_flush(self) -> None:
+        pending = len(self._fetches) + len(self._outcomes)
+        if pending >= self.flush_rows or time.monotonic() - self._last_flush >= self.flush_seconds:
+            self.flush()
+
+    def _key(self, url: str) -> str:
+        try:
+            return canonical_url(url)
+        except ValueError:
+            return url
+
+
+def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlState | None:
+    """The crawl state for a spider run, or None when NEWSMILL_INCREMENTAL is off."""
+    if not settings.getbool("NEWSMILL_INCREMENTAL", True):
+        return None
+    from pipeline.db.session import get_engine, resolve_database_url
+
+    url = resolve_database_url(
+        settings.get("NEWSMILL_DATABASE_URL") or None, home=settings.get("NEWSMILL_HOME") or None
+    )
+    return CrawlState(
+        get_engine(url, pool_size=2, max_overflow=2),
+        source=source,
+        policy=RecheckPolicy.from_settings(settings),
+        flush_rows=settings.getint("NEWSMILL_CRAWLSTATE_FLUSH_ROWS", 200),
+        flush_seconds=settings.getfloat("NEWSMILL_CRAWLSTATE_FLUSH_SECONDS", 2.0),
+    )

@@ -1,0 +1,38 @@
+"""SQLAlchemy model of the incremental crawl state: one row per article URL a spider fetched.
+
+Index pages (feeds, sitemaps, sections) never get a row: they are fetched on every run.
+A row says when the URL was last fetched, with what validators (ETag/Last-Modified), whether
+the page was stored as an article, and when it is next due (``next_check_at``; NULL = never).
+``claimed_by``/``claimed_at`` let concurrent crawls (other processes or nodes) share one
+frontier: a URL is fetched by whichever run claims it first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Index, Integer, SmallInteger, String, func
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pipeline.db.models import Base
+
+
+class CrawlState(Base):
+    __tablename__ = "crawl_state"
+    __table_args__ = (Index("ix_crawl_state_source_next_check_at", "source", "next_check_at"),)
+
+    url: Mapped[str] = mapped_column(primary_key=True)  # the URL as requested
+    source: Mapped[str | None]
+    first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
+    claimed_by: Mapped[str | None] = mapped_column(String(32))  # run id that will fetch it
+    claimed_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]
+    status: Mapped[int | None] = mapped_column(SmallInteger)  # NULL: network error
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+    stored: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
+    published: Mapped[datetime | None]
+    drop_reason: Mapped[str | None]
+    fetch_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_check_at: Mapped[datetime | None]

@@ -1,0 +1,553 @@
+"""NewsSpider: what every discovery spider shares — source config, article requests, items.
+
+A discovery spider (feed, sitemap, section, urls, source) only finds article URLs and hands
+them to ``article_requests``; this base fetches them, skips what is not HTML, follows
+multi-page articles, counts errors, and yields one ``PageItem`` per article.
+
+Multi-page contract (for the extract stage): ``PageItem.body`` is the first page;
+``PageItem.hints["pages"]`` lists the following pages in order, each a dict
+``{"url": str, "body": bytes, "headers": dict[str, str]}`` (raw bytes, never decoded).
+The extract stage appends each page's article text to the first page's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+
+from pipeline.crawlstate import ArticleCandidate, CrawlState, open_crawl_state
+from pipeline.errors import SourceConfigError
+from pipeline.items import PageItem
+from pipeline.sources import CrawlLimits, SourceConfig, host_allowed, load_source, load_sources
+
+# Request.meta keys this package sets.
+META_KIND = "newsmill_kind"  # "feed" | "sitemap" | "section" | "article" | "article_page"
+META_HINTS = "newsmill_hints"
+META_DEPTH = "newsmill_depth"
+META_PAGES = "newsmill_pages"  # pages of a multi-page article fetched so far
+META_CANDIDATE = "newsmill_candidate"
+
+_NEXT_TEXT = re.compile(
+    r"^\s*(下一页|下页|next(\s+page)?|more|older(\s+posts|\s+articles)?)\s*[>»›→]*\s*$", re.I
+)
+_PAGE_PARAMS = frozenset({"page", "p", "pg", "pn", "pagenum", "page_no", "pageno", "start"})
+_PAGE_SUFFIX = re.compile(r"(?:[_-](?:p|page)?\d{1,3})(?=\.s?html?$)|/(?:page/)?\d{1,3}/?$", re.I)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``-a since=2026-11-01`` (a date or ISO date-time) as an aware UTC datetime."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"since={value!r}: expected a date such as 2026-11-01") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def split_arg(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """A comma-separated ``-a`` argument (or a list, when called from Python) as a tuple."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(item.strip() for item in items if item and item.strip())
+
+
+def looks_like_html(content_type: str | None, body: bytes) -> bool:
+    """Decide from Content-Type and the first bytes whether a response is an HTML page.
+
+    Sniffing wins over the header: servers label PDFs and images text/html, and label
+    HTML application/octet-stream.
+    """
+    head = body[:1024].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower()
+    if head.startswith((b"%pdf", b"\x89png", b"\xff\xd8\xff", b"gif8", b"pk\x03\x04", b"\x1f\x8b")):
+        return False
+    if head.startswith(b"<?xml") and b"<html" not in head:
+        return False
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml"):
+        return True
+    if kind and not (
+        kind in ("application/octet-stream", "text/plain") or kind.startswith("text/")
+    ):
+        return False
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--"))
+
+
+def header_dict(response: Response) -> dict[str, str]:
+    """Response headers with lower-cased names; repeated headers joined with ', '."""
+    return {
+        key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+
+
+def error_kind(failure: Failure) -> str | None:
+    """The ``newsmill/errors/<kind>`` bucket for a failed request; None for no error."""
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return f"http_{status // 100}xx"
+    if failure.check(TimeoutError, TCPTimedOutError) or type(failure.value).__name__ in (
+        "DownloadTimeoutError",
+    ):
+        return "timeout"
+    if failure.check(DNSLookupError) or type(failure.value).__name__ == "CannotResolveHostError":
+        return "dns"
+    if failure.check(ConnectionRefusedError) or type(failure.value).__name__ in (
+        "DownloadConnectionRefusedError",
+        "ConnectionLost",
+        "ResponseNeverReceived",
+    ):
+        return "connection"
+    if type(failure.value).__name__ in ("DownloadCancelledError", "CancelledError"):
+        return "too_large"
+    if failure.check(IgnoreRequest):
+        return None
+    return "other"
+
+
+def continuation_key(url: str) -> str:
+    """``url`` without its page marker: ``/a/123_2.html`` and ``/a/123.html?page=3`` -> ``/a/123.html``."""
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _PAGE_PARAMS
+    ]
+    path = _PAGE_SUFFIX.sub("", parts.path) or "/"
+    return urlunsplit(
+        (parts.scheme, parts.netloc.lower(), path.rstrip("/") or "/", urlencode(query), "")
+    )
+
+
+def next_page_links(response: Response) -> list[str]:
+    """Candidate "next page" URLs of a page: rel=next first, then links reading 下一页/Next."""
+    found: list[str] = []
+    for href in response.xpath(
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+        " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+    ).getall():
+        found.append(href)
+    for anchor in response.xpath("//a[@href]"):
+        text = " ".join(anchor.xpath(".//text()").getall()).strip()
+        label = text or anchor.attrib.get("title", "") or anchor.attrib.get("aria-label", "")
+        if _NEXT_TEXT.match(label):
+            found.append(anchor.attrib["href"])
+    urls: list[str] = []
+    for href in found:
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        url = urljoin(response.url, href).split("#", 1)[0]
+        if url != response.url and url not in urls:
+            urls.append(url)
+    return urls
+
+
+def next_article_page(response: Response) -> str | None:
+    """The next page of a multi-page article, or None.
+
+    Only a link that points to the same article with another page marker counts, so
+    "下一篇"/"Next article" links and section pagination are never merged in.
+    """
+    own = continuation_key(response.url)
+    for url in next_page_links(response):
+        if continuation_key(url) == own:
+            return url
+    return None
+
+
+class NewsSpider(scrapy.Spider):
+    """Base of every Newsmill spider. Arguments (``-a k=v``) common to all:
+
+    source: a source name from NEWSMILL_SOURCES_DIR (or a path to one .yaml file)
+    sources_dir: another sources directory
+    domains: comma-separated allowed domains for an ad-hoc run (default: the start URLs' hosts)
+    since: skip articles older than this date (feed and sitemap dates, before fetching)
+    max_pages, max_depth, max_age_days: override the source's limits
+    """
+
+    name = "news"
+    # Which start-point lists of a SourceConfig this spider crawls; subclasses narrow it.
+    start_kinds: tuple[str, ...] = ("feeds", "sitemaps", "sections", "urls")
+
+    def __init__(
+        self,
+        *args: Any,
+        source: str | None = None,
+        sources_dir: str | None = None,
+        domains: str | None = None,
+        since: str | None = None,
+        max_pages: str | int | None = None,
+        max_depth: str | int | None = None,
+        max_age_days: str | int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.source_arg = source
+        self.sources_dir_arg = sources_dir
+        self.domains_arg = split_arg(domains)
+        self.since_arg = parse_since(since)
+        self.limit_args = {
+            key: int(value)
+            for key, value in (
+                ("max_pages", max_pages),
+                ("max_depth", max_depth),
+                ("max_age_days", max_age_days),
+            )
+            if value not in (None, "")
+        }
+        self.articles_requested = 0
+        self.config: SourceConfig = SourceConfig(name="adhoc")
+        self.cutoff: datetime | None = None
+        self.crawl_state: CrawlState | None = None
+
+    # --- setup -------------------------------------------------------------------------
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # A shared frontier across processes/nodes: scrapy-redis's scheduler and dupefilter.
+        redis_url = settings.get("NEWSMILL_REDIS_URL") or os.environ.get("NEWSMILL_REDIS_URL")
+        if redis_url:
+            settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="spider")
+            settings.set(
+                "DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="spider"
+            )
+            settings.set("REDIS_URL", redis_url, priority="spider")
+            # Keep the queue when a node stops, so the others (or a restart) carry on.
+            settings.set(
+                "SCHEDULER_PERSIST", settings.getbool("SCHEDULER_PERSIST", True), priority="spider"
+            )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure(crawler.settings)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
+        return spider
+
+    def configure(self, settings: BaseSettings) -> None:
+        """Resolve the source config, limits, allowed domains and the incremental state."""
+        base = self.load_config(settings)
+        overrides = self.adhoc_start_points()
+        limits = base.limits
+        if self.limit_args:
+            limits = CrawlLimits(**{**_limits_dict(limits), **self.limit_args})
+        starts = {
+            kind: overrides.get(kind, getattr(base, kind))
+            for kind in ("feeds", "sitemaps", "sections", "urls")
+        }
+        domains = self.domains_arg or base.allowed_domains
+        if not domains:
+            hosts = {urlsplit(u).hostname for urls in starts.values() for u in urls}
+            domains = tuple(sorted(h for h in hosts if h))
+        self.config = SourceConfig(
+            **{
+                **{f: getattr(base, f) for f in base.__slots__ if f not in ("limits",)},
+                **starts,
+                "allowed_domains": domains,
+                "limits": limits,
+            }
+        )
+        self.allowed_domains = list(domains)
+        cutoffs = [c for c in (self.since_arg, _age_cutoff(limits.max_age_days)) if c]
+        self.cutoff = max(cutoffs) if cutoffs else None
+        self.max_article_pages = settings.getint("NEWSMILL_MAX_ARTICLE_PAGES", 10)
+        self.max_section_pages = settings.getint("NEWSMILL_MAX_SECTION_PAGES", 5)
+        self.recheck_batch = settings.getint("NEWSMILL_RECHECK_BATCH", 1000)
+        self.crawl_state = open_crawl_state(settings, source=self.source_name)
+
+    def load_config(self, settings: BaseSettings) -> SourceConfig:
+        if not self.source_arg:
+            return SourceConfig(name="adhoc")
+        if self.source_arg.endswith((".yaml", ".yml")) and Path(self.source_arg).is_file():
+            return load_source(self.source_arg)
+        directory = self.sources_dir_arg or settings.get("NEWSMILL_SOURCES_DIR") or "sources"
+        sources = load_sources(directory)
+        if self.source_arg not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise SourceConfigError(
+                f"{directory}: no source named {self.source_arg!r} (known: {known})"
+            )
+        return sources[self.source_arg]
+
+    def adhoc_start_points(self) -> dict[str, tuple[str, ...]]:
+        """Start points given as spider arguments; subclasses map their ``-a`` args here."""
+        return {}
+
+    @property
+    def source_name(self) -> str | None:
+        return self.config.name if self.source_arg else None
+
+    # --- start -------------------------------------------------------------------------
+    async def start(self) -> Any:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Any]:
+        """Start points of every kind this spider handles, from config and arguments."""
+        if "feeds" in self.start_kinds:
+            for url in self.config.feeds:
+                yield self.index_request(url, "feed", self.parse_feed)
+        if "sitemaps" in self.start_kinds:
+            for url in self.config.sitemaps:
+                yield self.index_request(url, "sitemap", self.parse_sitemap)
+        if "sections" in self.start_kinds:
+            for url in self.config.sections:
+                yield self.index_request(url, "section", self.parse_section)
+        if self.crawl_state is not None and self.source_name:
+            # Recent stored articles due for a recheck, even if discovery no longer lists them.
+            due = self.crawl_state.due_rechecks(self.recheck_batch)
+            if due:
+                yield from self.article_requests(
+                    [ArticleCandidate(url, {"via": "recheck"}) for url in due], depth=0
+                )
+        if "urls" in self.start_kinds and self.config.urls:
+            candidates = [ArticleCandidate(url, {"via": "urls"}) for url in self.config.urls]
+            yield from self.article_requests(candidates, depth=0)
+
+    def index_request(
+        self, url: str, kind: str, callback: Any, depth: int = 0, **meta: Any
+    ) -> scrapy.Request:
+        """A request for a feed, sitemap or section page: always fetched, never stored."""
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={META_KIND: kind, META_DEPTH: depth, **meta},
+            priority=10,  # discovery first, so article requests fill the queue early
+        )
+
+    # Discovery callbacks; the discovery modules provide them.
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        raise NotImplementedError(f"{self.name} does not crawl feeds")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        raise NotImplementedError(f"{self.name} does not crawl sitemaps")
+
+    def parse_section(self, response: Response) -> Iterator[Any]:
+        raise NotImplementedError(f"{self.name} does not crawl section pages")
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        return self.parse_article(response)
+
+    # --- articles ----------------------------------------------------------------------
+    def on_site(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and host_allowed(
+            parts.hostname or "", self.config.allowed_domains
+        )
+
+    def article_requests(
+        self, candidates: Iterable[ArticleCandidate], depth: int
+    ) -> Iterator[scrapy.Request]:
+        """Requests for article candidates found on one page.
+
+        Off-site, too deep and over-budget candidates are dropped; with incremental state
+        the whole batch is looked up (and claimed) in PostgreSQL in one round trip, so no
+        seen-set grows in memory and only new or due URLs are fetched.
+        """
+        limits = self.config.limits
+        if limits.max_depth is not None and depth > limits.max_depth:
+            self.crawler.stats.inc_value("newsmill/skipped/too_deep")
+            return
+        batch: dict[str, ArticleCandidate] = {}
+        for candidate in candidates:
+            if not self.on_site(candidate.url):
+                self.crawler.stats.inc_value("newsmill/skipped/offsite")
+                continue
+            batch.setdefault(candidate.url, candidate)
+        if not batch:
+            return
+        plans = self.crawl_state.plan(list(batch.values())) if self.crawl_state else None
+        for url, candidate in batch.items():
+            headers: dict[str, str] = {}
+            if plans is not None:
+                plan = plans.get(url)
+                if plan is None:
+                    self.crawler.stats.inc_value("newsmill/skipped/known")
+                    continue
+                headers = plan.headers
+                if plan.recheck:
+                    self.crawler.stats.inc_value("newsmill/rechecks")
+            if limits.max_pages is not None and self.articles_requested >= limits.max_pages:
+                self.crawler.stats.inc_value("newsmill/skipped/max_pages")
+                if self.crawl_state:
+                    self.crawl_state.release([url])
+                continue
+            self.articles_requested += 1
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                headers=headers or None,
+                # The crawl-state claim already deduplicates across the run and across
+                # processes; only without it does Scrapy's in-memory dupefilter do so.
+                dont_filter=self.crawl_state is not None,
+                meta={
+                    META_KIND: "article",
+                    META_HINTS: candidate.hints,
+                    META_DEPTH: depth,
+                    # A recheck may come back 304; let it reach the callback.
+                    "handle_httpstatus_list": [304] if headers else [],
+                },
+            )
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """Yield the article's PageItem, after fetching any further pages of it."""
+        stats = self.crawler.stats
+        first = response.meta.get(META_PAGES) is None
+        if response.status == 304:
+            stats.inc_value("newsmill/not_modified")
+            if self.crawl_state:
+                self.crawl_state.record_fetch(
+                    response.request.url, response.status, header_dict(response), html=True
+                )
+            return
+        html = looks_like_html(
+            response.headers.get("Content-Type", b"").decode("latin-1"), response.body
+        )
+        if first and self.crawl_state:
+            self.crawl_state.record_fetch(
+                _request_url(response), response.status, header_dict(response), html=html
+            )
+        if not html:
+            stats.inc_value("newsmill/dropped/not_html")
+            if not first:
+                yield from self._finish_article(response.meta[META_PAGES], response.meta)
+            return
+        page = {
+            "url": response.url,
+            "body": response.body,
+            "headers": header_dict(response),
+            "status": response.status,
+            "request_url": _request_url(response),
+        }
+        pages = [*response.meta.get(META_PAGES, []), page]
+        following = next_article_page(response)
+        seen = {continuation_key(p["url"]) + "|" + p["url"] for p in pages}
+        if (
+            following
+            and len(pages) < self.max_article_pages
+            and continuation_key(following) + "|" + following not in seen
+        ):
+            stats.inc_value("newsmill/article_pages_followed")
+            yield response.follow(
+                following,
+                callback=self.parse_article,
+                errback=self.on_article_page_error,
+                meta={
+                    **{k: response.meta[k] for k in (META_HINTS, META_DEPTH) if k in response.meta},
+                    META_KIND: "article_page",
+                    META_PAGES: pages,
+                },
+            )
+            return
+        yield from self._finish_article(pages, response.meta)
+
+    def on_article_page_error(self, failure: Failure) -> Iterator[Any]:
+        """A later page of a multi-page article failed: count it, keep the pages we have."""
+        yield from self.on_error(failure) or ()
+        request = failure.request  # type: ignore[attr-defined]
+        yield from self._finish_article(request.meta[META_PAGES], request.meta)
+
+    def _finish_article(
+        self, pages: list[dict[str, Any]], meta: dict[str, Any]
+    ) -> Iterator[PageItem]:
+        first, rest = pages[0], pages[1:]
+        hints = dict(meta.get(META_HINTS) or {})
+        if rest:
+            hints["pages"] = [
+                {"url": p["url"], "body": p["body"], "headers": p["headers"]} for p in rest
+            ]
+        self.crawler.stats.inc_value("newsmill/articles_fetched")
+        yield PageItem(
+            url=first["url"],
+            body=first["body"],
+            status=first["status"],
+            headers=first["headers"],
+            request_url=first["request_url"],
+            fetched_at=datetime.now(UTC),
+            source=self.source_name,
+            spider=self.name,
+            hints=hints,
+        )
+
+    # --- errors and state ----------------------------------------------------------------
+    def on_error(self, failure: Failure) -> Iterator[Any] | None:
+        """Count a failed request by kind; never raise (a dead link must not stop a crawl)."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = error_kind(failure)
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.crawler.stats.inc_value("newsmill/skipped/robots")
+        elif kind is not None:
+            self.crawler.stats.inc_value(f"newsmill/errors/{kind}")
+            self.logger.info("%s failed (%s): %s", request.url, kind, failure.getErrorMessage())
+        if self.crawl_state and request.meta.get(META_KIND) == "article":
+            status = failure.value.response.status if failure.check(HttpError) else None
+            self.crawl_state.record_error(
+                request.url, status, failure.check(IgnoreRequest) is not None
+            )
+        return None
+
+    def _on_item_scraped(self, item: Any, response: Response, spider: scrapy.Spider) -> None:
+        if spider is self and self.crawl_state and isinstance(item, PageItem):
+            article = item.article
+            published = article.published if article else item.hints.get("published")
+            self.crawl_state.record_outcome(
+                item.request_url or item.url, stored=True, published=published
+            )
+
+    def _on_item_dropped(
+        self, item: Any, response: Response, exception: Exception, spider: scrapy.Spider
+    ) -> None:
+        if spider is self and self.crawl_state and isinstance(item, PageItem):
+            reason = getattr(exception, "reason", None) or type(exception).__name__
+            self.crawl_state.record_outcome(
+                item.request_url or item.url, stored=False, published=None, reason=reason
+            )
+
+    def _on_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if spider is self and self.crawl_state:
+            self.crawl_state.close()
+
+
+def _request_url(response: Response) -> str:
+    redirects = response.request.meta.get("redirect_urls") if response.request else None
+    return redirects[0] if redirects else response.request.url if response.request else response.url
+
+
+def _age_cutoff(days: int | None) -> datetime | None:
+    return datetime.now(UTC) - timedelta(days=days) if days else None
+
+
+def _limits_dict(limits: CrawlLimits) -> dict[str, int | None]:
+    return {
+        "max_pages": limits.max_pages,
+        "max_depth": limits.max_depth,
+        "max_age_days": limits.max_age_days,
+    }
