@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from pipeline.db.embedded import PGDATA_DIR, embedded_running, stop_embedded
+from pipeline.db.runs import finish_run, recent_runs, start_run
 from pipeline.db.schema import metadata
 from pipeline.db.session import (
     check_connection,
@@ -181,3 +182,17 @@ def test_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> No
     finally:
         stop_embedded(home)
     assert not embedded_running(home)
+
+
+def test_crawl_runs_are_recorded(clean_db: Engine) -> None:
+    first = start_run(clean_db, "feed", "example")
+    second = start_run(clean_db, "sitemap", None)
+    finish_run(clean_db, first, "finished", {"newsmill/stored": 21, "finish_reason": "finished"})
+    runs = recent_runs(clean_db, limit=10)
+    assert [run.id for run in runs] == [second, first]
+    done = runs[1]
+    assert (done.spider, done.source, done.status) == ("feed", "example", "finished")
+    assert done.stats == {"newsmill/stored": 21, "finish_reason": "finished"}
+    assert done.duration_seconds is not None and done.duration_seconds >= 0
+    assert runs[0].status == "running" and runs[0].finished_at is None
+    assert len(recent_runs(clean_db, limit=1)) == 1

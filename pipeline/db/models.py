@@ -21,7 +21,7 @@ from sqlalchemy import (
     text as sql_text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so Alembic revisions can refer to (and drop) them by name.
 NAMING_CONVENTION = {
@@ -101,6 +101,10 @@ class Article(Base):
     last_modified: Mapped[str | None]  # the header as sent; servers' formats vary
     fetched_at: Mapped[datetime | None]
 
+    urls: Mapped[list[ArticleUrl]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
 
 class ArticleUrl(Base):
     """Every URL (raw, canonical, alias) under which an article was seen."""
@@ -114,6 +118,8 @@ class ArticleUrl(Base):
         BigInteger, ForeignKey("articles.id", ondelete="CASCADE")
     )
     first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    article: Mapped[Article] = relationship(back_populates="urls")
 
 
 class CrawlRun(Base):

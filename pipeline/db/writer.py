@@ -1,0 +1,594 @@
+"""Batched article upserts: COPY into a staging table, then set-based INSERT/UPDATE decided by constraints.
+
+Nothing is ever selected first and inserted after: ``INSERT … ON CONFLICT DO NOTHING``
+lets the unique constraints on ``canonical_url`` and ``content_hash`` decide, so two
+crawlers writing the same articles at the same time store each exactly once. Rows the
+insert skipped are then classified by what they collided with (a re-crawl of the same
+canonical URL, changed or not, or the same text stored under another URL).
+
+When the database goes away, a batch is retried on fresh connections with backoff, then
+written to a JSONL spool file and ``StorageUnavailable`` is raised; the next writer
+replays the spool before its first batch, so no article is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import functools
+import json
+import logging
+import os
+import random
+import secrets
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import psycopg.errors
+from psycopg.types.json import Jsonb
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from pipeline.db.embedded import newsmill_home
+from pipeline.errors import DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class WriteOutcome(enum.Enum):
+    STORED = "stored"  # a new article
+    UPDATED = "updated"  # same canonical URL, the text changed
+    UNCHANGED = "unchanged"  # re-crawl: same canonical URL, same content hash
+    DUPLICATE_CONTENT = "duplicate_content"  # same text already stored under another URL
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One extracted article as the writer stores it."""
+
+    source: str | None
+    url: str
+    canonical_url: str
+    content_hash: str
+    url_keys: tuple[str, ...] = ()  # every URL/alias seen for this page
+    title: str | None = None
+    text: str = ""
+    html: str = ""
+    lead: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    modified: datetime | None = None
+    language: str | None = None
+    images: tuple[dict[str, Any], ...] = ()  # {"src", "caption", "alt"}
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    source_name: str | None = None
+    simhash: int | None = None
+    word_count: int = 0
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime | None = None
+
+    def all_urls(self) -> list[str]:
+        return list(dict.fromkeys((self.url, self.canonical_url, *self.url_keys)))
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    record: ArticleRecord
+    outcome: WriteOutcome
+    article_id: int
+
+
+class StorageUnavailable(DatabaseUnavailable):
+    """The database stayed unreachable; ``count`` records were spooled to ``path``."""
+
+    def __init__(self, count: int, path: Path, cause: str) -> None:
+        super().__init__(
+            f"database unavailable ({cause}); {count} articles spooled to {path}, "
+            "they are written on the next start"
+        )
+        self.count = count
+        self.path = path
+
+
+_MAX_EXTRA_ROUNDS = 5
+
+
+class _Unresolved(Exception):
+    """A staged row matched nothing after the insert; a concurrent change, so retry."""
+
+
+_DATETIME_FIELDS = ("published", "modified", "fetched_at")
+_TUPLE_FIELDS = ("url_keys", "authors", "images", "categories", "tags")
+
+_STAGING_COLUMNS = (
+    "source",
+    "url",
+    "canonical_url",
+    "content_hash",
+    "title",
+    "text",
+    "html",
+    "lead",
+    "authors",
+    "published",
+    "modified",
+    "language",
+    "images",
+    "categories",
+    "tags",
+    "source_name",
+    "simhash",
+    "word_count",
+    "http_status",
+    "etag",
+    "last_modified",
+    "fetched_at",
+)
+
+# ON COMMIT DELETE ROWS: the table lives as long as the pooled connection, rows only per batch.
+_CREATE_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS newsmill_staging (
+    source text, url text, canonical_url text, content_hash text, title text,
+    text text, html text, lead text, authors text[], published timestamptz,
+    modified timestamptz, language text, images jsonb, categories text[], tags text[],
+    source_name text, simhash bigint, word_count integer, http_status smallint,
+    etag text, last_modified text, fetched_at timestamptz
+) ON COMMIT DELETE ROWS
+"""
+
+_CONTENT_COLUMNS = (
+    "url",
+    "content_hash",
+    "title",
+    "text",
+    "html",
+    "lead",
+    "authors",
+    "published",
+    "modified",
+    "language",
+    "images",
+    "categories",
+    "tags",
+    "source_name",
+    "simhash",
+    "word_count",
+)
+_FETCH_COLUMNS = ("http_status", "etag", "last_modified", "fetched_at")
+_ARTICLE_COLUMNS = ("source_id", "canonical_url", *_CONTENT_COLUMNS, *_FETCH_COLUMNS)
+
+# Ordered by canonical_url so concurrent writers take unique-index locks in one order.
+_INSERT = f"""
+INSERT INTO articles AS a ({", ".join(_ARTICLE_COLUMNS)})
+SELECT src.id, {", ".join(f"s.{c}" for c in _ARTICLE_COLUMNS[1:])}
+FROM newsmill_staging s LEFT JOIN sources src ON src.name = s.source
+ORDER BY s.canonical_url
+ON CONFLICT DO NOTHING
+RETURNING a.id, a.canonical_url
+"""
+
+# Same canonical URL, new text, and that text is not stored under another URL yet.
+_UPDATE_CHANGED = f"""
+UPDATE articles a SET
+    source_id = COALESCE(src.id, a.source_id),
+    {", ".join(f"{c} = s.{c}" for c in (*_CONTENT_COLUMNS, *_FETCH_COLUMNS))},
+    last_seen = now(), updated_at = now()
+FROM newsmill_staging s LEFT JOIN sources src ON src.name = s.source
+WHERE a.canonical_url = s.canonical_url
+  AND a.content_hash IS DISTINCT FROM s.content_hash
+  AND NOT EXISTS (SELECT 1 FROM articles o WHERE o.content_hash = s.content_hash)
+RETURNING a.id, s.canonical_url
+"""
+
+# A re-crawl with the same text: only the small columns change, the body is not rewritten.
+_TOUCH_UNCHANGED = f"""
+UPDATE articles a SET
+    last_seen = now(),
+    {", ".join(f"{c} = COALESCE(s.{c}, a.{c})" for c in _FETCH_COLUMNS)}
+FROM newsmill_staging s
+WHERE a.canonical_url = s.canonical_url
+  AND a.content_hash = s.content_hash
+  AND s.canonical_url <> ALL(%s)
+RETURNING a.id, s.canonical_url
+"""
+
+_FIND_SAME_CONTENT = """
+SELECT a.id, s.canonical_url
+FROM newsmill_staging s JOIN articles a ON a.content_hash = s.content_hash
+WHERE s.canonical_url = ANY(%s)
+"""
+
+_INSERT_URLS = """
+INSERT INTO article_urls (url, article_id)
+SELECT u.url, u.article_id FROM unnest(%s::text[], %s::bigint[]) AS u(url, article_id)
+ORDER BY u.url
+ON CONFLICT (url) DO NOTHING
+"""
+
+_INSERT_SOURCES = """
+INSERT INTO sources (name) SELECT unnest(%s::text[]) AS name ORDER BY name
+ON CONFLICT (name) DO NOTHING
+"""
+
+
+def _staging_row(record: ArticleRecord) -> tuple[Any, ...]:
+    return (
+        record.source,
+        record.url,
+        record.canonical_url,
+        record.content_hash,
+        record.title,
+        record.text,
+        record.html,
+        record.lead,
+        list(record.authors),
+        record.published,
+        record.modified,
+        record.language,
+        Jsonb(list(record.images)),
+        list(record.categories),
+        list(record.tags),
+        record.source_name,
+        record.simhash,
+        record.word_count,
+        record.http_status,
+        record.etag,
+        record.last_modified,
+        record.fetched_at,
+    )
+
+
+def _rounds(records: Sequence[ArticleRecord]) -> list[list[int]]:
+    """Split a batch so no round repeats a canonical URL or a content hash.
+
+    One statement may not touch a row twice (ON CONFLICT would fail), and a later copy of a
+    page must see the earlier one's outcome; so a record goes to the round after the last
+    one holding its URL or its text, and rounds run in order in one transaction.
+    """
+    rounds: list[list[int]] = []
+    last_round: dict[str, int] = {}
+    for index, record in enumerate(records):
+        keys = ("url:" + record.canonical_url, "hash:" + record.content_hash)
+        position = max((last_round[key] + 1 for key in keys if key in last_round), default=0)
+        if position == len(rounds):
+            rounds.append([])
+        rounds[position].append(index)
+        for key in keys:
+            last_round[key] = position
+    return rounds
+
+
+def _write_round(
+    cur: psycopg.Cursor[Any], records: Sequence[ArticleRecord], first: bool
+) -> dict[str, tuple[WriteOutcome, int]]:
+    if not first:
+        cur.execute("DELETE FROM newsmill_staging")
+    with cur.copy(f"COPY newsmill_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN") as copy:
+        for record in records:
+            copy.write_row(_staging_row(record))
+
+    resolved: dict[str, tuple[WriteOutcome, int]] = {}
+    cur.execute(_INSERT)
+    for article_id, canonical in cur.fetchall():
+        resolved[canonical] = (WriteOutcome.STORED, article_id)
+    cur.execute(_UPDATE_CHANGED)
+    for article_id, canonical in cur.fetchall():
+        resolved[canonical] = (WriteOutcome.UPDATED, article_id)
+    cur.execute(_TOUCH_UNCHANGED, (list(resolved),))
+    for article_id, canonical in cur.fetchall():
+        resolved.setdefault(canonical, (WriteOutcome.UNCHANGED, article_id))
+    remaining = [r.canonical_url for r in records if r.canonical_url not in resolved]
+    if remaining:
+        cur.execute(_FIND_SAME_CONTENT, (remaining,))
+        for article_id, canonical in cur.fetchall():
+            resolved.setdefault(canonical, (WriteOutcome.DUPLICATE_CONTENT, article_id))
+    return resolved
+
+
+def write_batch(engine: Engine, records: Sequence[ArticleRecord]) -> list[WriteResult]:
+    """Write ``records`` in one transaction; results in input order. Raises driver errors."""
+    if not records:
+        return []
+    proxy = engine.raw_connection()
+    try:
+        conn: psycopg.Connection[Any] = proxy.driver_connection  # type: ignore[assignment]
+        try:
+            results = _write_batch(conn, records)
+            conn.commit()
+            return results
+        except BaseException:
+            _rollback_quietly(conn)
+            raise
+    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        if _is_connection_error(exc):
+            proxy.invalidate()  # a dead connection must not go back to the pool
+        raise
+    finally:
+        proxy.close()
+
+
+def _write_batch(
+    conn: psycopg.Connection[Any], records: Sequence[ArticleRecord]
+) -> list[WriteResult]:
+    outcomes: list[tuple[WriteOutcome, int] | None] = [None] * len(records)
+    with conn.cursor() as cur:
+        cur.execute(_CREATE_STAGING)
+        names = sorted({r.source for r in records if r.source})
+        if names:
+            cur.execute(_INSERT_SOURCES, (names,))
+        rounds = _rounds(records)
+        extra_rounds = 0
+        for number, members in enumerate(rounds):
+            resolved = _write_round(cur, [records[i] for i in members], first=number == 0)
+            leftover = []
+            for index in members:
+                outcome = resolved.get(records[index].canonical_url)
+                if outcome is None:
+                    leftover.append(index)
+                outcomes[index] = outcome
+            if leftover:
+                # A row matched nothing: what it collided with changed after the insert (a
+                # later copy in this batch rewrote that article, or a concurrent writer
+                # did). Trying it again in a round of its own stores or classifies it.
+                extra_rounds += 1
+                if extra_rounds > _MAX_EXTRA_ROUNDS:
+                    raise _Unresolved(f"{len(leftover)} rows unresolved after retries")
+                rounds.append(leftover)
+        url_to_article: dict[str, int] = {}
+        for record, outcome in zip(records, outcomes, strict=True):
+            assert outcome is not None
+            for url in record.all_urls():
+                url_to_article.setdefault(url, outcome[1])
+        cur.execute(_INSERT_URLS, (list(url_to_article), list(url_to_article.values())))
+    return [
+        WriteResult(record, outcome[0], outcome[1])
+        for record, outcome in zip(records, outcomes, strict=True)
+        if outcome is not None
+    ]
+
+
+def _rollback_quietly(conn: psycopg.Connection[Any]) -> None:
+    # If the connection is already gone the caller invalidates it.
+    with contextlib.suppress(psycopg.Error):
+        conn.rollback()
+
+
+def _is_retryable_conflict(exc: BaseException) -> bool:
+    # Deadlocks and unique violations from a concurrent writer's commit between our
+    # statements: the whole batch is retried and re-classified against committed rows.
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    return isinstance(
+        cause,
+        (
+            psycopg.errors.DeadlockDetected,
+            psycopg.errors.SerializationFailure,
+            psycopg.errors.UniqueViolation,
+            _Unresolved,
+        ),
+    )
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig  # type: ignore[assignment]
+    if _is_retryable_conflict(exc):
+        return False
+    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+
+
+def record_to_json(record: ArticleRecord) -> str:
+    data = asdict(record)
+    for key in _DATETIME_FIELDS:
+        value = data[key]
+        data[key] = value.isoformat() if value else None
+    return json.dumps(data, ensure_ascii=False)
+
+
+def record_from_json(line: str) -> ArticleRecord:
+    data = json.loads(line)
+    known = {f.name for f in fields(ArticleRecord)}
+    data = {k: v for k, v in data.items() if k in known}
+    for key in _DATETIME_FIELDS:
+        if data.get(key):
+            data[key] = datetime.fromisoformat(data[key])
+    for key in _TUPLE_FIELDS:
+        data[key] = tuple(data.get(key) or ())
+    return ArticleRecord(**data)
+
+
+def default_spool_dir() -> Path:
+    return newsmill_home() / "spool"
+
+
+def spool_records(records: Iterable[ArticleRecord], spool_dir: Path) -> Path:
+    """Write records to a new JSONL file in ``spool_dir`` (atomically: tmp file then rename)."""
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = spool_dir / f"spool-{stamp}-{os.getpid()}-{secrets.token_hex(4)}.jsonl"
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(record_to_json(record) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.rename(path)
+    return path
+
+
+def _claim_spool_files(spool_dir: Path) -> list[Path]:
+    # Renaming is the claim: of two writers starting together only one replays a file.
+    claimed = []
+    for path in sorted(spool_dir.glob("spool-*.jsonl")):
+        target = path.with_name(f"{path.name}.replaying-{os.getpid()}")
+        try:
+            path.rename(target)
+        except FileNotFoundError:
+            continue
+        claimed.append(target)
+    for path in spool_dir.glob("spool-*.jsonl.replaying-*"):
+        # A replay whose process died: give the file back.
+        pid = int(path.name.rsplit("-", 1)[1])
+        if pid != os.getpid() and not _pid_alive(pid):
+            path.rename(path.with_name(path.name.split(".replaying-")[0]))
+    return claimed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def replay_spool(
+    engine: Engine, spool_dir: Path | None = None, *, batch_size: int = 200
+) -> list[WriteResult]:
+    """Write spooled records to the database and delete their files.
+
+    If the database is still unreachable, the files stay for the next attempt and the
+    connection error propagates.
+    """
+    spool_dir = spool_dir or default_spool_dir()
+    if not spool_dir.is_dir():
+        return []
+    results: list[WriteResult] = []
+    claimed = _claim_spool_files(spool_dir)
+    for position, path in enumerate(claimed):
+        records = [
+            record_from_json(line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        chunks = [records[i : i + batch_size] for i in range(0, len(records), batch_size)]
+        try:
+            for chunk in chunks:
+                # Re-writing an already written chunk is harmless: it comes back UNCHANGED.
+                results.extend(
+                    _with_conflict_retries(functools.partial(write_batch, engine, chunk))
+                )
+        except BaseException:
+            for unfinished in claimed[position:]:
+                unfinished.rename(unfinished.with_name(unfinished.name.split(".replaying-")[0]))
+            raise
+        path.unlink()
+        logger.info("replayed %d spooled articles from %s", len(records), path.name)
+    return results
+
+
+def _with_conflict_retries(
+    write: Callable[[], list[WriteResult]], attempts: int = 8
+) -> list[WriteResult]:
+    for attempt in range(attempts):
+        try:
+            return write()
+        except Exception as exc:
+            if not _is_retryable_conflict(exc) or attempt == attempts - 1:
+                raise
+            logger.debug("concurrent write conflict (%s); retrying the batch", type(exc).__name__)
+            time.sleep(random.uniform(0.0, 0.05 * (attempt + 1)))
+    raise AssertionError("unreachable")
+
+
+class ArticleWriter:
+    """Buffers records and writes them in batches: by size, by age, and on ``flush``/``close``."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        batch_size: int = 200,
+        flush_seconds: float = 2.0,
+        spool_dir: Path | None = None,
+        retries: int = 3,
+        retry_backoff: float = 0.5,
+        replay: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.batch_size = max(1, batch_size)
+        self.flush_seconds = flush_seconds
+        self.spool_dir = spool_dir or default_spool_dir()
+        self.retries = retries
+        self.retry_backoff = retry_backoff
+        self._clock = clock
+        self._pending: list[ArticleRecord] = []
+        self._oldest: float | None = None
+        self._replay_due = replay
+        self._closed = False
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def add(self, record: ArticleRecord) -> list[WriteResult]:
+        """Queue ``record``; returns results if this add filled the batch or it was due."""
+        if self._closed:
+            raise RuntimeError("ArticleWriter is closed")
+        if not self._pending:
+            self._oldest = self._clock()
+        self._pending.append(record)
+        if len(self._pending) >= self.batch_size:
+            return self.flush()
+        return self.flush_if_due()
+
+    def flush_if_due(self) -> list[WriteResult]:
+        """Flush when the oldest queued record has waited ``flush_seconds``."""
+        if self._oldest is not None and self._clock() - self._oldest >= self.flush_seconds:
+            return self.flush()
+        return []
+
+    def flush(self) -> list[WriteResult]:
+        """Write everything queued (and, the first time, what an earlier run spooled)."""
+        batch, self._pending, self._oldest = self._pending, [], None
+        results: list[WriteResult] = []
+        if self._replay_due:
+            try:
+                results.extend(
+                    replay_spool(self.engine, self.spool_dir, batch_size=self.batch_size)
+                )
+                self._replay_due = False
+            except Exception as exc:
+                if not _is_connection_error(exc):
+                    raise
+                logger.warning("spool replay postponed: database unavailable")
+        if batch:
+            results.extend(self._write_or_spool(batch))
+        return results
+
+    def close(self) -> list[WriteResult]:
+        results = self.flush() if not self._closed else []
+        self._closed = True
+        return results
+
+    def _write_or_spool(self, batch: list[ArticleRecord]) -> list[WriteResult]:
+        for attempt in range(self.retries + 1):
+            try:
+                return _with_conflict_retries(functools.partial(write_batch, self.engine, batch))
+            except Exception as exc:
+                if not _is_connection_error(exc):
+                    raise
+                cause = _reason_line(exc)
+                if attempt < self.retries:
+                    delay = self.retry_backoff * 2**attempt
+                    logger.warning("database write failed (%s); retry in %.1fs", cause, delay)
+                    time.sleep(delay)
+        path = spool_records(batch, self.spool_dir)
+        raise StorageUnavailable(len(batch), path, cause)
+
+
+def _reason_line(exc: BaseException) -> str:
+    text = str(exc.orig if isinstance(exc, DBAPIError) else exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,327 @@
+"""ArticleWriter: outcomes decided by the database, batching, concurrency, and surviving outages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from pipeline.db.session import get_engine, upgrade
+from pipeline.db.writer import (
+    ArticleRecord,
+    ArticleWriter,
+    StorageUnavailable,
+    WriteOutcome,
+    record_from_json,
+    record_to_json,
+)
+from tests.plugins.db import _create_database, drop_database
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def record(
+    n: int, body: str | None = None, *, canonical: str | None = None, **extra
+) -> ArticleRecord:
+    body = body if body is not None else f"Article number {n} body text. " * 20
+    canonical = canonical or f"https://news.example/a/{n}.html"
+    return ArticleRecord(
+        source="example",
+        url=canonical + "?utm_source=rss",
+        canonical_url=canonical,
+        url_keys=(canonical, canonical.replace("https://", "http://")),
+        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+        title=f"Title {n}",
+        text=body,
+        html=f"<p>{body}</p>",
+        authors=("Jane Doe",),
+        published=datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        images=({"src": f"https://news.example/{n}.jpg", "caption": "A caption", "alt": None},),
+        word_count=len(body.split()),
+        http_status=200,
+        fetched_at=datetime(2026, 3, 2, tzinfo=UTC),
+        **extra,
+    )
+
+
+def rows(engine: Engine, sql: str, **params) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql), params)]
+
+
+def write(engine: Engine, records: list[ArticleRecord], tmp_path: Path, **kwargs):
+    writer = ArticleWriter(engine, spool_dir=tmp_path / "spool", **kwargs)
+    for item in records:
+        writer.add(item)
+    return writer.close()
+
+
+def test_new_article_is_stored_with_all_urls(clean_db: Engine, tmp_path: Path) -> None:
+    first = record(1)
+    [result] = write(clean_db, [first], tmp_path)
+    assert result.outcome is WriteOutcome.STORED
+    [(canonical, authors, images, source)] = rows(
+        clean_db,
+        "SELECT a.canonical_url, a.authors, a.images, s.name"
+        " FROM articles a JOIN sources s ON s.id = a.source_id",
+    )
+    assert canonical == first.canonical_url
+    assert authors == ["Jane Doe"]
+    assert images == [{"src": "https://news.example/1.jpg", "caption": "A caption", "alt": None}]
+    assert source == "example"
+    urls = {url for (url,) in rows(clean_db, "SELECT url FROM article_urls")}
+    assert urls == set(first.all_urls())
+    assert len(urls) == 3
+
+
+def test_recrawl_outcomes(clean_db: Engine, tmp_path: Path) -> None:
+    original = record(1)
+    [stored] = write(clean_db, [original], tmp_path)
+    [(seen_before,)] = rows(clean_db, "SELECT last_seen FROM articles")
+
+    [again] = write(clean_db, [original], tmp_path)
+    assert again.outcome is WriteOutcome.UNCHANGED
+    assert again.article_id == stored.article_id
+    [(seen_after, updated_at, first_seen)] = rows(
+        clean_db, "SELECT last_seen, updated_at, first_seen FROM articles"
+    )
+    assert seen_after > seen_before
+    assert updated_at == first_seen  # the body was not rewritten
+
+    changed = record(1, "A corrected version of the article. " * 20)
+    [updated] = write(clean_db, [changed], tmp_path)
+    assert updated.outcome is WriteOutcome.UPDATED
+    assert updated.article_id == stored.article_id
+    [(body, content_hash)] = rows(clean_db, "SELECT text, content_hash FROM articles")
+    assert body == changed.text
+    assert content_hash == changed.content_hash
+
+
+def test_same_text_under_another_url_is_stored_once(clean_db: Engine, tmp_path: Path) -> None:
+    original = record(1)
+    copy = record(2, original.text)  # another canonical URL, identical text
+    [stored] = write(clean_db, [original], tmp_path)
+    [duplicate] = write(clean_db, [copy], tmp_path)
+    assert duplicate.outcome is WriteOutcome.DUPLICATE_CONTENT
+    assert duplicate.article_id == stored.article_id
+    assert rows(clean_db, "SELECT count(*) FROM articles") == [(1,)]
+    mapped = dict(rows(clean_db, "SELECT url, article_id FROM article_urls"))
+    for url in copy.all_urls():
+        assert mapped[url] == stored.article_id
+
+
+def test_duplicates_within_one_batch(clean_db: Engine, tmp_path: Path) -> None:
+    a = record(1)
+    a_again = record(1)
+    b_same_text = record(2, a.text)
+    c = record(3)
+    a_changed = record(1, "Later the story was rewritten entirely. " * 20)
+    results = write(clean_db, [a, a_again, b_same_text, c, a_changed], tmp_path, batch_size=50)
+    assert [r.record for r in results] == [a, a_again, b_same_text, c, a_changed]
+    outcomes = [r.outcome for r in results]
+    assert outcomes[0] is WriteOutcome.STORED
+    assert outcomes[1] is WriteOutcome.UNCHANGED
+    assert outcomes[3] is WriteOutcome.STORED
+    assert outcomes[4] is WriteOutcome.UPDATED
+    assert results[4].article_id == results[0].article_id == results[1].article_id
+    # a's first text is still stored exactly once: under a (rewritten) or b, never twice.
+    hashes = [h for (h,) in rows(clean_db, "SELECT content_hash FROM articles")]
+    assert len(hashes) == len(set(hashes))
+    assert a_changed.content_hash in hashes
+    canonicals = {u for (u,) in rows(clean_db, "SELECT canonical_url FROM articles")}
+    assert {a.canonical_url, c.canonical_url} <= canonicals
+    # Every URL of every record is mapped.
+    urls = {u for (u,) in rows(clean_db, "SELECT url FROM article_urls")}
+    assert urls == {u for r in (a, b_same_text, c) for u in r.all_urls()}
+
+
+def test_batches_flush_by_size(clean_db: Engine, tmp_path: Path) -> None:
+    writer = ArticleWriter(clean_db, batch_size=3, flush_seconds=3600, spool_dir=tmp_path)
+    assert writer.add(record(1)) == []
+    assert writer.add(record(2)) == []
+    assert rows(clean_db, "SELECT count(*) FROM articles") == [(0,)]
+    flushed = writer.add(record(3))
+    assert [r.outcome for r in flushed] == [WriteOutcome.STORED] * 3
+    assert writer.pending == 0
+    assert writer.add(record(4)) == []
+    assert [r.record.canonical_url for r in writer.close()] == [record(4).canonical_url]
+    assert rows(clean_db, "SELECT count(*) FROM articles") == [(4,)]
+
+
+def test_batches_flush_by_time(clean_db: Engine, tmp_path: Path) -> None:
+    now = [100.0]
+    writer = ArticleWriter(
+        clean_db, batch_size=1000, flush_seconds=2.0, spool_dir=tmp_path, clock=lambda: now[0]
+    )
+    assert writer.add(record(1)) == []
+    now[0] += 1.0
+    assert writer.add(record(2)) == []
+    assert writer.flush_if_due() == []
+    now[0] += 1.5  # the oldest record has now waited 2.5 s
+    assert len(writer.flush_if_due()) == 2
+    assert writer.flush_if_due() == []
+    assert writer.add(record(3)) == []
+    now[0] += 2.0
+    assert len(writer.add(record(4))) == 2  # an add past the deadline flushes too
+    writer.close()
+
+
+def test_spool_round_trip_keeps_every_field() -> None:
+    original = record(7, source_name="来源：上观新闻", simhash=-(2**62), modified=None)
+    assert record_from_json(record_to_json(original)) == original
+
+
+_CONCURRENT_WRITER = """
+import json, random, sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from tests.test_writer import record
+from pipeline.db.session import get_engine
+from pipeline.db.writer import ArticleWriter
+
+seed, go = int(sys.argv[1]), Path(sys.argv[2])
+records = [record(n) for n in range(240)]
+records += [record(1000 + n, records[n].text) for n in range(0, 240, 4)]  # same text, other URL
+random.Random(seed).shuffle(records)
+engine = get_engine({url!r})
+writer = ArticleWriter(engine, batch_size=20, flush_seconds=60, spool_dir=Path(sys.argv[3]))
+while not go.exists():
+    time.sleep(0.005)
+results = []
+for item in records:
+    results += writer.add(item)
+results += writer.close()
+print(json.dumps([[r.outcome.value, r.record.canonical_url, r.article_id] for r in results]))
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_store_each_article_once(
+    clean_db: Engine, database_url: str, tmp_path: Path
+) -> None:
+    script = _CONCURRENT_WRITER.format(repo=str(REPO), url=database_url)
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(seed), str(go), str(tmp_path / f"spool{seed}")],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in (1, 2)
+    ]
+    time.sleep(1.5)  # both imported and waiting, so their batches overlap
+    go.touch()
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+        outputs.append(json.loads(out.strip().splitlines()[-1]))
+
+    assert rows(clean_db, "SELECT count(*), count(DISTINCT content_hash) FROM articles") == [
+        (240, 240)
+    ]
+    outcomes = Counter(outcome for output in outputs for outcome, _, _ in output)
+    assert sum(outcomes.values()) == 2 * 300
+    assert outcomes["stored"] == 240  # each article stored by exactly one of the two
+    assert outcomes["updated"] == 0
+    assert outcomes["unchanged"] + outcomes["duplicate_content"] == 600 - 240
+    # Both processes agree on every article's id.
+    ids = {}
+    for output in outputs:
+        for _, canonical, article_id in output:
+            assert ids.setdefault(canonical, article_id) == article_id
+    assert rows(clean_db, "SELECT count(*) FROM article_urls") == [(300 * 3,)]
+
+
+@pytest.fixture
+def outage_db(database_server: str) -> tuple[str, str]:
+    """A database of its own, so the test can lock everyone out of it."""
+    name = f"newsmill_outage_{os.getpid()}"
+    url = _create_database(database_server, name)
+    upgrade(url)
+    yield url, name
+    _allow_connections(database_server, name, True)
+    drop_database(database_server, name)
+
+
+def _allow_connections(server: str, name: str, allow: bool) -> None:
+    admin = create_engine(
+        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allow).lower()}'))
+        if not allow:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+    admin.dispose()
+
+
+def test_terminated_connection_is_replaced(outage_db: tuple[str, str], tmp_path: Path) -> None:
+    url, name = outage_db
+    engine = get_engine(url)
+    writer = ArticleWriter(engine, batch_size=2, spool_dir=tmp_path, retry_backoff=0.01)
+    assert len(writer.add(record(1)) + writer.add(record(2))) == 2
+    killer = create_engine(url, poolclass=NullPool)
+    with killer.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        ).scalar()
+    killer.dispose()
+    assert killed >= 1  # the writer's pooled connection is now dead
+    writer.add(record(3))
+    assert [r.outcome for r in writer.add(record(4))] == [WriteOutcome.STORED] * 2
+    assert list(tmp_path.iterdir()) == []
+    engine.dispose()
+
+
+def test_outage_spools_and_next_writer_replays(
+    outage_db: tuple[str, str], database_server: str, tmp_path: Path
+) -> None:
+    url, name = outage_db
+    spool = tmp_path / "spool"
+    engine = get_engine(url, connect_args={"connect_timeout": 2})
+    writer = ArticleWriter(engine, batch_size=3, spool_dir=spool, retries=2, retry_backoff=0.01)
+    assert len(writer.add(record(1)) + writer.add(record(2)) + writer.add(record(3))) == 3
+
+    _allow_connections(database_server, name, False)  # the database goes away mid-crawl
+    writer.add(record(4))
+    writer.add(record(5))
+    with pytest.raises(StorageUnavailable) as info:
+        writer.add(record(6))
+    assert info.value.count == 3
+    assert info.value.path.parent == spool
+    assert "spooled" in str(info.value)
+    spooled = [record_from_json(line) for line in info.value.path.read_text().splitlines()]
+    assert spooled == [record(4), record(5), record(6)]
+    engine.dispose()
+
+    _allow_connections(database_server, name, True)
+    engine = get_engine(url)
+    replaying = ArticleWriter(engine, batch_size=10, spool_dir=spool)
+    results = replaying.add(record(7)) + replaying.close()
+    assert sorted(r.record.canonical_url for r in results) == sorted(
+        record(n).canonical_url for n in (4, 5, 6, 7)
+    )
+    assert {r.outcome for r in results} == {WriteOutcome.STORED}
+    assert list(spool.iterdir()) == []
+    assert rows(engine, "SELECT count(*) FROM articles") == [(7,)]
+    engine.dispose()
