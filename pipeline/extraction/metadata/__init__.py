@@ -18,7 +18,14 @@ from lxml.html import HtmlElement
 
 from . import bylines, jsonld, meta, title
 from .authors import dedupe, looks_like_url, split_names
-from .dates import DateContext, find_date_in_text, has_time, parse_date_value, zone_from_name
+from .dates import (
+    DateContext,
+    apply_default_tz,
+    find_date_in_text,
+    has_time,
+    parse_date_value,
+    zone_from_name,
+)
 from .language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -226,15 +233,34 @@ def _date_candidates(page: _Page, header: list[str]) -> Iterator[datetime]:
             parsed = parse_date_value(value, context, allow_fuzzy=key != "date")
             if parsed:
                 yield parsed
-    yield from _time_elements(page, ("datepublished", "pubdate", "published", "publish", "date"))
-    for line in (*bylines.dated_elements(page.tree), *bylines.dated_lines(header, page.text.lines)):
-        parsed = find_date_in_text(line, context)
+    yield from _time_elements(
+        page,
+        ("datepublished", "pubdate", "published", "publish", "date"),
+        exclude=("update", "modif"),
+    )
+    marked = (*bylines.dated_elements(page.tree), *bylines.labelled_date_lines(page.text.lines))
+    for line in marked:
+        parsed = find_date_in_text(line, context, relative=False)
+        if parsed:
+            yield parsed
+    # Unlabelled lines: a date with a time beats a date alone (archive calendars,
+    # captions), and absolute dates beat relative ones ("3小时前", "04-01 10:03").
+    lines = bylines.short_lines(header)
+    found = [find_date_in_text(line, context, relative=False) for line in lines]
+    yield from (d for d in found if d and has_time(d))
+    yield from (d for d in found if d and not has_time(d))
+    for line in (*marked, *lines):
+        parsed = find_date_in_text(line, context, relative=True)
         if parsed:
             yield parsed
 
 
 def _time_elements(
-    page: _Page, markers: tuple[str, ...], *, marked_only: bool = False
+    page: _Page,
+    markers: tuple[str, ...],
+    *,
+    exclude: tuple[str, ...] = (),
+    marked_only: bool = False,
 ) -> Iterator[datetime]:
     """<time datetime> values, those marked as publish times first."""
     marked: list[datetime] = []
@@ -253,7 +279,8 @@ def _time_elements(
                 "pubdate" if "pubdate" in element.attrib else "",
             )
         ).lower()
-        (marked if any(m in attrs for m in markers) else plain).append(parsed)
+        is_marked = any(m in attrs for m in markers) and not any(m in attrs for m in exclude)
+        (marked if is_marked else plain).append(parsed)
     yield from marked
     if not marked_only:
         yield from plain
@@ -266,10 +293,11 @@ def _published(page: _Page, header: list[str]) -> datetime | None:
         if first is None:
             first = candidate
             if has_time(first):
-                return first
+                break
         elif has_time(candidate) and candidate.date() == first.date():
-            return candidate
-    return first
+            first = candidate
+            break
+    return apply_default_tz(first, page.context) if first else None
 
 
 def _modified(page: _Page) -> datetime | None:
@@ -277,15 +305,16 @@ def _modified(page: _Page) -> datetime | None:
         if article.modified:
             parsed = parse_date_value(article.modified, page.context)
             if parsed:
-                return parsed
+                return apply_default_tz(parsed, page.context)
     for key in meta.MODIFIED_KEYS:
         for value in page.meta.all(key):
             parsed = parse_date_value(value, page.context, allow_fuzzy=False)
             if parsed:
-                return parsed
-    return next(
+                return apply_default_tz(parsed, page.context)
+    found = next(
         _time_elements(page, ("datemodified", "updated", "modified"), marked_only=True), None
     )
+    return apply_default_tz(found, page.context) if found else None
 
 
 def _language(page: _Page) -> str | None:

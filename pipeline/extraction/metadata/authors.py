@@ -70,10 +70,10 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
     only junk is removed; names found in page text must also look like names.
     """
     text = " ".join(raw.replace("\u00a0", " ").split())
+    text = _PARENS.sub("", text)
     text = _EMAIL.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
-    text = _PARENS.sub("", text)
     text = _DATEISH.sub("", text)
     text = strip_prefix(text)
     text = text.strip(" \t-–—:：|·•,.;'\"“”„«»*")
@@ -104,8 +104,8 @@ def split_names(raw: str, *, structured: bool = False) -> list[str]:
     text = " ".join(raw.replace("\u00a0", " ").split())
     if not text or _URL.fullmatch(text):
         return []
-    text = _EMAIL.sub(" ", text)
     text = _PARENS.sub("", text)
+    text = _EMAIL.sub(" ", text)
     text = strip_prefix(text)
     parts = text.split() if _CJK_SPACE_SEPARATED.match(text) else NAME_SEPARATORS.split(text)
     names: list[str] = []

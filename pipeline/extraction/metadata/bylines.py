@@ -39,7 +39,10 @@ FOREIGN_ATTR = re.compile(
 )
 
 _KEYWORDS = "来源|发布|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
-_CUT_BEFORE_KEYWORD = re.compile(rf"(?<=[\u4e00-\u9fff])(?=(?:{_KEYWORDS})[:：\s])")
+# Compound labels (责任编辑, 题图来源, 本报记者) stay whole.
+_CUT_BEFORE_KEYWORD = re.compile(
+    rf"(?<=[\u4e00-\u9fff])(?<!责任)(?<!责)(?<!题图)(?<!图片)(?<!本报)(?<!特约)(?=(?:{_KEYWORDS})[:：\s])"
+)
 # A label starts a line, follows a separator, or follows the outlet's name (光明日报记者, 新华社记者).
 _LABEL_START = r"(?:^|(?<=[\s(（\[【□|:：/,，;；●◎>\]】])|(?<=[报社网台电]))"
 _CJK_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?"
@@ -48,10 +51,15 @@ _CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+{_CJK_NAME})*)(?=$|[^\u4e00-\u9f
 ZH_AUTHOR = re.compile(
     _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／]?|文\s*[:：/／])\s*" + _CJK_NAMES
 )
-ZH_REPORTER = re.compile(
+# After a colon or space any name length is accepted; glued to the label ("记者马俊峰/文")
+# only 2-3 characters, the length of nearly all Chinese names, so prose such as
+# "记者采访时称" is not read as a byline.
+_REPORTER_LABEL = r"(?:本报|特约|新华社|中新社|中新网|本台)?(?:记者|实习生|通讯员)"
+ZH_REPORTER = re.compile(_LABEL_START + _REPORTER_LABEL + r"(?:\s*[:：]\s*|\s+)" + _CJK_NAMES)
+ZH_REPORTER_GLUED = re.compile(
     _LABEL_START
-    + r"(?:本报|特约|新华社|中新社|中新网|本台)?(?:记者|实习生|通讯员)\s*[:：]?\s*"
-    + _CJK_NAMES
+    + _REPORTER_LABEL
+    + r"([\u4e00-\u9fff]{2,3}(?:[ \u3000、，,]+[\u4e00-\u9fff]{2,3})*)(?=$|[^\u4e00-\u9fff]|摄|报道|发自)"
 )
 ZH_EDITOR = re.compile(_LABEL_START + r"(?:责任编辑|责编|编辑)\s*[:：]\s*" + _CJK_NAMES)
 # Portal style: "2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]".
@@ -247,7 +255,7 @@ def _zh_names(line: str) -> list[str]:
         return []
     spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
     names: list[str] = []
-    for pattern in (ZH_AUTHOR, ZH_REPORTER):
+    for pattern in (ZH_AUTHOR, ZH_REPORTER, ZH_REPORTER_GLUED):
         for match in pattern.finditer(spaced):
             if len(line) > 80 and match.start() > 30:
                 continue
@@ -324,18 +332,21 @@ def dated_elements(tree: HtmlElement) -> list[str]:
     return texts
 
 
-def dated_lines(header: list[str], everywhere: tuple[str, ...]) -> list[str]:
-    """Where a publish date may be written: labelled lines (发布时间：…, Datum …) anywhere,
-    label removed, then short lines near the headline. Long lines are prose and captions,
-    whose dates are about events, not the article."""
-    labelled = [
+def labelled_date_lines(everywhere: tuple[str, ...]) -> list[str]:
+    """Lines labelled as a date (发布时间：…, Datum …) anywhere, label removed."""
+    return [
         line[m.end() :]
         for line in everywhere
         if len(line) < 120
         for m in [DATE_LABEL.search(line)]
         if m and m.start() < 40
     ]
-    return labelled + [line for line in header if len(line) <= 60]
+
+
+def short_lines(header: list[str]) -> list[str]:
+    """Short lines near the headline; long ones are prose and captions, whose dates are
+    about events, not the article."""
+    return [line for line in header if len(line) <= 60]
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")

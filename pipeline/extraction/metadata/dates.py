@@ -243,8 +243,12 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
     return datetime.combine(day, time(hour, minute, second), tzinfo=zone), True
 
 
-def find_date_in_text(text: str, context: DateContext) -> datetime | None:
-    """The first absolute or relative date in a short piece of page text."""
+def find_date_in_text(text: str, context: DateContext, *, relative: bool = True) -> datetime | None:
+    """The first absolute date in a piece of page text, else a relative one (short texts only).
+
+    Results are naive when the text gives no zone; date-only results are naive midnight,
+    so callers can tell them from times (``has_time``) before applying a default zone.
+    """
     best: tuple[int, datetime] | None = None
     for pattern in (*DATE_PATTERNS, TIME_FIRST_PATTERN):
         match = pattern.search(text)
@@ -253,8 +257,11 @@ def find_date_in_text(text: str, context: DateContext) -> datetime | None:
             if parsed and (best is None or match.start() < best[0]):
                 best = (match.start(), parsed[0])
     if best:
-        return apply_default_tz(best[1], context)
-    return find_relative_date(text, context)
+        return best[1]
+    # "今天"/"today" in a sentence is not a timestamp: relative forms only in short texts.
+    if relative and len(text) <= 40:
+        return find_relative_date(text, context)
+    return None
 
 
 def find_relative_date(text: str, context: DateContext) -> datetime | None:
@@ -267,7 +274,7 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
     elif now.tzinfo is not None and context.default_tz is not None:
         now = now.astimezone(context.default_tz)
     match = RELATIVE_PATTERN.search(text)
-    if match:
+    if match and _mostly(text, match):
         raw = match.group("n").lower()
         count = 1 if raw in ("a", "an", "one") else int(raw)
         unit = match.group("unit").lower()
@@ -275,7 +282,7 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
             if unit.startswith(key):
                 return (now - timedelta(seconds=count * seconds)).replace(second=0, microsecond=0)
     match = DAY_WORD_PATTERN.search(text)
-    if match:
+    if match and _mostly(text, match):
         back = {"今天": 0, "today": 0, "昨天": 1, "yesterday": 1, "前天": 2}[
             match.group("word").lower()
         ]
@@ -289,7 +296,7 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
             )
         return day.replace(hour=0, minute=0, second=0, microsecond=0)
     match = MONTH_DAY_PATTERN.search(text)
-    if match:
+    if match and _mostly(text, match):
         try:
             candidate = now.replace(
                 month=int(match.group("month")),
@@ -308,6 +315,11 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
             else candidate.replace(year=now.year - 1)
         )
     return None
+
+
+def _mostly(text: str, match: re.Match[str]) -> bool:
+    """A relative expression is a timestamp only when it is most of its text ("3小时前 来源：…")."""
+    return len(text) - (match.end() - match.start()) <= 16
 
 
 def parse_date_value(
@@ -330,7 +342,7 @@ def parse_date_value(
         return None
     if not 1990 <= parsed.year <= 2100:
         return None
-    return apply_default_tz(parsed, context)
+    return parsed
 
 
 def _dateparser(value: str) -> datetime | None:
@@ -347,4 +359,5 @@ def _dateparser(value: str) -> datetime | None:
 
 
 def has_time(value: datetime) -> bool:
-    return (value.hour, value.minute, value.second) != (0, 0, 0) or value.tzinfo is not None
+    """False for the naive midnights that stand for a date without a time."""
+    return value.tzinfo is not None or (value.hour, value.minute, value.second) != (0, 0, 0)

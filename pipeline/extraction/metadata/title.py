@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -18,7 +19,9 @@ def normalize(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """Comparison key: case, accents, punctuation and spaces ignored ("Seznam Zprávy" ~ seznamzpravy)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[\W_]+", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def headings(tree: HtmlElement) -> list[str]:
@@ -55,7 +58,10 @@ def _is_site_part(part: str, sites: set[str]) -> bool:
     key = _key(part)
     if not key or _BY_PART.match(part.strip()):
         return True
-    return any(key == site or (len(site) >= 4 and (site in key or key in site)) for site in sites)
+    return any(
+        key == site or (len(site) >= 4 and site in key) or (len(key) >= 4 and key in site)
+        for site in sites
+    )
 
 
 def strip_site_name(title: str, sites: set[str]) -> str:

@@ -1,0 +1,419 @@
+"""Metadata extraction: each source of each field, on real-looking page snippets."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import lxml.html
+import pytest
+
+from pipeline.extraction.metadata import extract_metadata
+from pipeline.extraction.metadata.authors import split_names
+from pipeline.extraction.metadata.dates import DateContext, find_date_in_text, parse_iso
+from pipeline.extraction.metadata.title import strip_site_name
+
+UTC = timezone.utc  # noqa: UP017 - explicit alias used in expectations
+CST = timezone(timedelta(hours=8))
+
+
+def page(head: str = "", body: str = "", lang: str | None = None) -> lxml.html.HtmlElement:
+    lang_attr = f' lang="{lang}"' if lang else ""
+    html = f"<!DOCTYPE html><html{lang_attr}><head>{head}</head><body>{body}</body></html>"
+    return lxml.html.document_fromstring(html)
+
+
+def ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+# --- JSON-LD ---------------------------------------------------------------------------
+
+
+def test_jsonld_graph_with_author_reference_by_id() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "https://news.example/#site", "name": "Example News"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Council approves new tram line",
+                "datePublished": "2024-05-03T15:47:42.389+02:00",
+                "dateModified": "2024-05-03T18:01:00+02:00",
+                "author": [{"@id": "https://news.example/#/person/jd"}],
+                "articleSection": "Local",
+                "keywords": "transport, trams",
+                "inLanguage": "en-GB",
+            },
+            {"@type": "Person", "@id": "https://news.example/#/person/jd", "name": "Jane Doe"},
+        ],
+    }
+    md = extract_metadata(
+        page(head=ld(graph), body="<h1>Council approves new tram line</h1>"),
+        "https://news.example/a/1",
+    )
+    assert md.title == "Council approves new tram line"
+    assert md.authors == ["Jane Doe"]
+    assert md.published == datetime(
+        2024, 5, 3, 15, 47, 42, 389000, tzinfo=timezone(timedelta(hours=2))
+    )
+    assert md.modified == datetime(2024, 5, 3, 18, 1, tzinfo=timezone(timedelta(hours=2)))
+    assert md.categories == ["Local"]
+    assert md.tags == ["transport", "trams"]
+    assert md.language == "en"
+
+
+def test_jsonld_array_with_person_list_and_agency() -> None:
+    data = [
+        {"@type": "BreadcrumbList", "itemListElement": []},
+        {
+            "@type": ["NewsArticle"],
+            "headline": "Storm cuts power to thousands",
+            "datePublished": "2026-06-30T16:34:54Z",
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": "Adam Vidler",
+                    "url": "https://news.example/authors/av",
+                },
+                {"@type": "Organization", "name": "AP"},
+            ],
+            "publisher": {"@type": "Organization", "name": "Nine News"},
+        },
+    ]
+    md = extract_metadata(page(head=ld(data)), "https://news.example/storm")
+    assert md.authors == ["Adam Vidler", "AP"]
+    assert md.published == datetime(2026, 6, 30, 16, 34, 54, tzinfo=UTC)
+    assert md.site_name == "Nine News"
+
+
+def test_broken_jsonld_with_trailing_comma_is_repaired() -> None:
+    raw = '<script type="application/ld+json">{"@type": "Article", "headline": "Fixed", "author": {"name": "Ann Lee"},}</script>'
+    md = extract_metadata(page(head=raw), None)
+    assert md.title == "Fixed"
+    assert md.authors == ["Ann Lee"]
+
+
+def test_jsonld_headline_entities_are_unescaped() -> None:
+    data = {
+        "@type": "NewsArticle",
+        "headline": "R&uuml;ckbau von Atomkraftwerk &quot;Gundremmingen&quot;",
+    }
+    md = extract_metadata(page(head=ld(data)), None)
+    assert md.title == 'Rückbau von Atomkraftwerk "Gundremmingen"'
+
+
+# --- titles ----------------------------------------------------------------------------
+
+
+def test_og_title_site_suffix_is_stripped() -> None:
+    head = (
+        '<meta property="og:site_name" content="CBC News">'
+        '<meta property="og:title" content="What\'s next for Gaza | CBC News">'
+        "<title>What's next for Gaza | CBC News</title>"
+    )
+    md = extract_metadata(page(head=head), "https://www.cbc.ca/news/world/gaza-1.7289")
+    assert md.title == "What's next for Gaza"
+
+
+def test_chinese_title_suffix_and_h1() -> None:
+    head = "<title>拿出10万元投资房产 小两口尝试以钱生钱_新浪房产_新浪网</title>"
+    body = "<div class='main'><h1>拿出10万元投资房产 小两口尝试以钱生钱</h1></div>"
+    md = extract_metadata(
+        page(head=head, body=body), "http://bj.house.sina.com.cn/p/2005-03-31/1.html"
+    )
+    assert md.title == "拿出10万元投资房产 小两口尝试以钱生钱"
+
+
+def test_section_suffix_dropped_when_og_and_h1_agree() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Bubi-Bomber wieder da | Sport"}) + (
+        '<meta property="og:title" content="Bubi-Bomber wieder da">'
+    )
+    md = extract_metadata(page(head=head, body="<h1>Bubi-Bomber wieder da</h1>"), None)
+    assert md.title == "Bubi-Bomber wieder da"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Fialova vláda podá demisi - Seznam Zprávy", "Fialova vláda podá demisi"),
+        ("Headline here – The Gateway Pundit | by Cristina Laila", "Headline here"),
+        ("Ausschuss tagt | tagesschau.de", "Ausschuss tagt"),
+        ("A - B: no site here", "A - B: no site here"),
+    ],
+)
+def test_strip_site_name(raw: str, expected: str) -> None:
+    sites = {"seznamzpravy", "thegatewaypundit", "tagesschaude", "tagesschau"}
+    assert strip_site_name(raw, sites) == expected
+
+
+# --- authors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Von Birgit Baumann und Anna Giulia Fink", ["Birgit Baumann", "Anna Giulia Fink"]),
+        ("Por Chus del Pino y Martí Abad", ["Chus del Pino", "Martí Abad"]),
+        ("Autor: Tobias Költzsch", ["Tobias Költzsch"]),
+        ("Jane Doe, Senior Reporter", ["Jane Doe"]),
+        ("Jane Doe (jane.doe@news.example)", ["Jane Doe"]),
+        ("di Viviana Mazza", ["Viviana Mazza"]),
+        ("作者：朱珉迕", ["朱珉迕"]),
+        ("王建宏、张文攀", ["王建宏", "张文攀"]),
+        ("https://www.facebook.com/someone", []),
+    ],
+)
+def test_split_names(raw: str, expected: list[str]) -> None:
+    assert split_names(raw) == expected
+
+
+def test_profile_url_meta_author_derives_nothing() -> None:
+    head = '<meta property="article:author" content="https://www.facebook.com/newsdesk">'
+    assert extract_metadata(page(head=head, body="<p>Text</p>"), None).authors == []
+
+
+def test_site_named_author_yields_to_byline_person() -> None:
+    head = ld(
+        {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "n-tv NACHRICHTEN"}}
+    )
+    head += '<meta property="og:site_name" content="n-tv NACHRICHTEN">'
+    body = '<article><h1>Headline</h1><span class="author-name">Seb Dumitru</span><p>Body.</p></article>'
+    md = extract_metadata(page(head=head, body=body), "https://www.n-tv.de/sport/x.html")
+    assert md.authors == ["Seb Dumitru"]
+
+
+def test_site_only_author_is_kept_when_no_person_is_named() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "BBC News"}})
+    md = extract_metadata(
+        page(head=head, body="<h1>What is the OBR?</h1>"), "https://www.bbc.com/news/x"
+    )
+    assert md.authors == ["BBC News"]
+
+
+def test_rel_author_links_extend_a_shortened_jsonld_list() -> None:
+    head = ld(
+        {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Marlene Lundberg Holm"}}
+    )
+    body = (
+        '<div class="byline"><a rel="author" href="/a/1">Ingrid Treborg</a>'
+        '<a rel="author" href="/a/2">Marlene Lundberg Holm</a></div>'
+    )
+    md = extract_metadata(page(head=head, body=body), None)
+    assert md.authors == ["Ingrid Treborg", "Marlene Lundberg Holm"]
+
+
+def test_byline_element_ignores_teaser_authors() -> None:
+    body = (
+        "<article><h1>Main story</h1>"
+        '<div class="article-meta"><span class="byline">By Jane Doe and John Roe</span></div>'
+        "<p>Body text.</p></article>"
+        '<aside class="related"><span class="author">Other Writer</span></aside>'
+    )
+    md = extract_metadata(page(body=body), None)
+    assert md.authors == ["Jane Doe", "John Roe"]
+
+
+def test_text_byline_after_headline_dedupes_case_insensitively() -> None:
+    head = '<meta name="author" content="JANE DOE">'
+    md = extract_metadata(page(head=head, body="<h1>Title</h1><p>By Jane Doe</p>"), None)
+    assert md.authors == ["JANE DOE"]
+
+
+def test_labelled_author_in_info_box() -> None:
+    body = (
+        "<h1>Ukrainische Gegenoffensive</h1><p>" + "Text. " * 60 + "</p>"
+        "<ul><li><strong>Datum</strong> 28.04.2023</li>"
+        "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>"
+    )
+    md = extract_metadata(page(body=body, lang="de"), None)
+    assert md.authors == ["Roman Goncharenko"]
+    assert md.published == datetime(2023, 4, 28)
+
+
+# --- Chinese bylines ------------------------------------------------------------------
+
+
+def test_chinese_source_author_date_line() -> None:
+    body = (
+        "<div class='crumb'>我的位置: 政情 &gt; 上海一周</div>"
+        "<h1>上海一周政情观察</h1>"
+        "<div class='info'>来源:上观新闻 作者:朱珉迕 2022-04-01 10:03</div>"
+        "<div class='content'><p>正文第一段。</p><p>责任编辑：王某某</p><p>题图来源：视觉中国</p></div>"
+    )
+    md = extract_metadata(page(body=body), None, default_tz="Asia/Shanghai")
+    assert md.authors == ["朱珉迕"]
+    assert md.source_name == "上观新闻"
+    assert md.published == datetime(2022, 4, 1, 10, 3, tzinfo=md.published.tzinfo)
+    assert md.published.utcoffset() == timedelta(hours=8)
+    assert "责任编辑：王某某" in md.credits
+    assert "题图来源：视觉中国" in md.credits
+    assert md.language == "zh"
+
+
+def test_chinese_reporters_over_two_lines_and_date_label() -> None:
+    body = (
+        "<h1>高校毕业生就业调查</h1>"
+        "<p>发布时间：2022年2月13日 09:57</p>"
+        "<p>光明日报记者 王建宏 张文攀</p>"
+        "<p>本报通讯员 李四</p>"
+        "<p>记者采访时称，这是一段很长的正文，不应被当作署名读取。</p>"
+    )
+    md = extract_metadata(page(body=body), None)
+    assert md.authors == ["王建宏", "张文攀", "李四"]
+    assert md.published == datetime(2022, 2, 13, 9, 57)  # naive: no zone given
+
+
+def test_chinese_dateline_in_first_paragraph() -> None:
+    body = "<h1>西藏改厕</h1><p>据新华社拉萨电（记者 格桑边觉）记者近日从西藏自治区农业农村厅召开的全区农牧业工作会议上了解到。</p>"
+    assert extract_metadata(page(body=body), None).authors == ["格桑边觉"]
+
+
+def test_chinese_breadcrumb_is_not_a_byline() -> None:
+    body = (
+        "<div>当前位置： 首页｜新华社记者看东北｜人物专访</div><h1>标题</h1><p>新华网 记者 伊琳</p>"
+    )
+    assert extract_metadata(page(body=body), None).authors == ["伊琳"]
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+def test_meta_date_sources_in_order() -> None:
+    head = (
+        '<meta name="parsely-pub-date" content="2024-04-28T07:00:00Z">'
+        '<meta property="article:published_time" content="2024-04-28T09:00:00+02:00">'
+    )
+    md = extract_metadata(page(head=head), None)
+    assert md.published == datetime(2024, 4, 28, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+
+
+def test_time_element_with_pubdate() -> None:
+    body = '<article><h1>T</h1><time class="updated" datetime="2024-01-02T10:00:00Z">x</time><time itemprop="datePublished" datetime="2024-01-01T08:30:00Z">x</time></article>'
+    md = extract_metadata(page(body=body), None)
+    assert md.published == datetime(2024, 1, 1, 8, 30, tzinfo=UTC)
+    assert md.modified == datetime(2024, 1, 2, 10, 0, tzinfo=UTC)
+
+
+def test_date_only_meta_borrows_same_day_time_from_page() -> None:
+    head = '<meta name="date" content="2022-02-13">'
+    body = "<h1>标题</h1><p>2022-02-13 07:48 来源：新华网</p>"
+    md = extract_metadata(page(head=head, body=body), None, default_tz="Asia/Shanghai")
+    assert (md.published.year, md.published.hour, md.published.minute) == (2022, 7, 48)
+    assert md.published.utcoffset() == timedelta(hours=8)
+
+
+def test_caption_dates_are_not_publish_dates() -> None:
+    body = (
+        "<h1>Gegenoffensive</h1>"
+        "<p>Ukrainische Kriegstechnik bei den Kämpfen um Bachmut, 24. April 2023</p>"
+        "<p>Veröffentlicht am 28. April 2023, 18:11 Uhr</p>"
+    )
+    md = extract_metadata(page(body=body), None)
+    assert md.published == datetime(2023, 4, 28, 18, 11)
+
+
+def test_english_updated_line_with_zone_abbreviation() -> None:
+    parsed = find_date_in_text("Updated 3:04 PM EST, March 1, 2024", DateContext())
+    assert parsed == datetime(2024, 3, 1, 15, 4, tzinfo=timezone(timedelta(hours=-5)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3小时前", datetime(2022, 4, 1, 9, 0, tzinfo=CST)),
+        ("2 hours ago", datetime(2022, 4, 1, 10, 0, tzinfo=CST)),
+        ("昨天 10:00", datetime(2022, 3, 31, 10, 0, tzinfo=CST)),
+        ("刚才发布的一条很长很长很长很长很长很长很长很长很长很长的评论里说今天天气好", None),
+    ],
+)
+def test_relative_times_against_fetched_at(text: str, expected: datetime | None) -> None:
+    fetched = datetime(2022, 4, 1, 4, 0, 30, tzinfo=UTC)  # 12:00:30 in Shanghai
+    context = DateContext(fetched_at=fetched, default_tz=CST)
+    assert find_date_in_text(text, context) == expected
+
+
+def test_relative_time_in_page_uses_fetched_at_and_source_zone() -> None:
+    body = "<h1>快讯</h1><p><span class='time'>3小时前</span></p>"
+    fetched = datetime(2022, 4, 1, 4, 0, tzinfo=UTC)
+    md = extract_metadata(page(body=body), None, fetched_at=fetched, default_tz="Asia/Shanghai")
+    assert md.published is not None
+    assert md.published.astimezone(UTC) == datetime(2022, 4, 1, 1, 0, tzinfo=UTC)
+
+
+def test_naive_time_stays_naive_without_default_zone() -> None:
+    md = extract_metadata(page(head='<meta name="pubdate" content="2024-04-28 15:19">'), None)
+    assert md.published == datetime(2024, 4, 28, 15, 19)
+    assert md.published.tzinfo is None
+
+
+def test_page_offset_is_kept_over_default_zone() -> None:
+    head = '<meta property="article:published_time" content="2024-09-02T17:07:00+05:30">'
+    md = extract_metadata(page(head=head), None, default_tz="Europe/Berlin")
+    assert md.published.utcoffset() == timedelta(hours=5, minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-03T15:47:42.389Z", datetime(2024, 5, 3, 15, 47, 42, 389000, tzinfo=UTC)),
+        (
+            "2024-05-03T15:47:42+0200",
+            datetime(2024, 5, 3, 15, 47, 42, tzinfo=timezone(timedelta(hours=2))),
+        ),
+        ("2024-05-03 15:47", datetime(2024, 5, 3, 15, 47)),
+        ("2024-05-03", datetime(2024, 5, 3)),
+        ("May 3, 2024", None),
+    ],
+)
+def test_parse_iso(value: str, expected: datetime | None) -> None:
+    assert parse_iso(value) == expected
+
+
+# --- other fields ----------------------------------------------------------------------
+
+
+def test_language_canonical_image_description() -> None:
+    head = (
+        '<link rel="canonical" href="/politik/artikel-1.html">'
+        '<meta property="og:image" content="/img/lead.jpg">'
+        '<meta property="og:description" content="Kurz gesagt.">'
+        '<meta property="article:section" content="Politik">'
+        '<meta property="article:tag" content="Wahl"><meta property="article:tag" content="Berlin">'
+    )
+    md = extract_metadata(
+        page(head=head, lang="de-DE"), "https://zeitung.example/politik/artikel-1.html?utm_source=x"
+    )
+    assert md.language == "de"
+    assert md.canonical_url == "https://zeitung.example/politik/artikel-1.html"
+    assert md.image == "https://zeitung.example/img/lead.jpg"
+    assert md.description == "Kurz gesagt."
+    assert md.categories == ["Politik"]
+    assert md.tags == ["Wahl", "Berlin"]
+
+
+def test_language_guessed_from_script_without_declaration() -> None:
+    md = extract_metadata(
+        page(body="<h1>イスラエルとハマスの停戦</h1><p>最終案に双方同意か。</p>"), None
+    )
+    assert md.language == "ja"
+
+
+def test_hints_fill_what_the_page_lacks() -> None:
+    hints = {"title": "Feed title", "published": "2024-04-28T07:00:00Z", "authors": ["Ann Lee"]}
+    md = extract_metadata(page(body="<p>Only text.</p>"), None, hints=hints)
+    assert md.title == "Feed title"
+    assert md.authors == ["Ann Lee"]
+    assert md.published == datetime(2024, 4, 28, 7, 0, tzinfo=UTC)
+
+
+def test_tree_is_not_mutated() -> None:
+    tree = page(
+        head=ld({"@type": "NewsArticle", "headline": "H"})
+        + '<meta property="og:title" content="H | Site">',
+        body="<h1>H</h1><div class='byline'>By Jane Doe</div><p>来源：新华网 2022-04-01 10:03</p>",
+    )
+    before = lxml.html.tostring(tree)
+    extract_metadata(tree, "https://site.example/x", fetched_at=datetime(2022, 4, 1, tzinfo=UTC))
+    assert lxml.html.tostring(tree) == before
