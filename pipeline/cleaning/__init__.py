@@ -1,6 +1,11 @@
 """Chrome stripping: rules as data (rules.py) and the small functions that apply them."""
 
-from pipeline.cleaning.lines import chrome_line_rule, end_marker_rule, source_patterns
+from pipeline.cleaning.lines import (
+    chrome_line_rule,
+    edge_line_rule,
+    end_marker_rule,
+    source_patterns,
+)
 from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules, NamedPattern
 from pipeline.cleaning.strip import StripReport, chrome_class_rule, strip_chrome
 
@@ -11,6 +16,7 @@ __all__ = [
     "StripReport",
     "chrome_class_rule",
     "chrome_line_rule",
+    "edge_line_rule",
     "end_marker_rule",
     "source_patterns",
     "strip_chrome",

@@ -22,6 +22,17 @@ def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | Non
     return None
 
 
+def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
+    """The name of the rule marking this block as chrome when it sits at the body's edge."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 100:
+        return None
+    for rule in rules.edge_lines:
+        if rule.pattern.search(stripped):
+            return rule.name
+    return None
+
+
 def end_marker_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     """The name of the rule saying the article ends before this block (comments, related …)."""
     stripped = text.strip()

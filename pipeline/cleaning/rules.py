@@ -28,7 +28,7 @@ _NAME = (
 DROP_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "input",
     "select", "textarea", "option", "label", "object", "embed", "applet", "audio", "video",
-    "map", "dialog", "menu", "link", "meta", "head", "nav",
+    "map", "dialog", "menu", "link", "meta", "head", "nav", "title",
 )  # fmt: skip
 
 # Page-level containers that are chrome unless they hold most of the page's text (some sites
@@ -45,7 +45,7 @@ CHROME_CLASS_SUBSTRINGS: tuple[NamedPattern, ...] = (
         "related",
         r"related|recommend|more-?stories|read-?more|also-?read|xiangguan|tuijian|outbrain|taboola|trending|popular|most-?read|hot-?news|rank",
     ),
-    _named("newsletter", r"newsletter|subscri|signup|sign-up|register|paywall|piano|membership"),
+    _named("newsletter", r"newsletter|subscri|signup|sign-up|register|membership"),
     _named(
         "ads",
         r"advert|sponsor|promo|banner|adsbygoogle|dfp|gpt-ad|ad-slot|adslot|adunit|ad-container|ad-wrapper|guanggao",
@@ -74,6 +74,14 @@ CHROME_CLASS_TOKENS: frozenset[str] = frozenset(
         "comments", "comment", "pinglun", "copyright", "gg", "login", "rss", "feedback",
         "caption-credit", "credit", "credits", "noprint",
     }
+)  # fmt: skip
+
+# Rules that remove an element whatever it holds (short of most of the page). The others are
+# weak: layout words ("sidebar-grid", "widget", "footer") also name the wrappers of real article
+# text, so a weakly matched element that holds paragraph text is kept for the body finder.
+STRONG_CLASS_RULES: frozenset[str] = frozenset(
+    {"comments", "share", "breadcrumb", "cookie", "app", "prevnext", "hidden", "popup",
+     "comment", "pinglun", "social", "print", "email", "login"}
 )  # fmt: skip
 
 # Class/id words that mark the article: they protect an element from the class rules above
@@ -107,11 +115,20 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("updated", r"^\s*(updated|published|posted|last updated|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|更新时间|发布于)\b.{0,80}$"),
 )  # fmt: skip
 
+# Lines that are chrome only at the body's start or end (datelines, labels, reading times):
+# the same words mid-article may be content (a list of dates), so they are not dropped there.
+EDGE_LINES: tuple[NamedPattern, ...] = (
+    _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？]$"),
+    _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?|Min\.?)\s*(read|Lesezeit|de lectura|lecture|di lettura|läsning)|(Lesezeit|Reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
+    _named("label", r"^\W*(tags?|topics?|filed under|schlagworte|themen|标签|关键词|关键字|分类|栏目)\s*[:：]?.{0,60}$"),
+    _named("audio", r"^\W*(listen to (this|the) article|listen|audio|save|saved|gift (this )?article|bookmark|vorlesen|artikel anhören|merken|teilen|drucken|font size|text size|a\+?\s*a-?)\W*$"),
+)  # fmt: skip
+
 # Short blocks that end the article: what follows them in the same container is chrome
 # (comment threads, related lists, prev/next), even when it looks like paragraphs.
 END_MARKERS: tuple[NamedPattern, ...] = (
     _named("comments-heading", r"^\W*(\d+\s*)?(comments?|responses?|replies|reader comments|leave a (reply|comment)|post a comment|join the (conversation|discussion)|discussion|kommentare|comentarios|commentaires|commenti|评论\s*[(（]?\d*[)）]?|网友评论|最新评论|热门评论|我也说两句|发表评论)(\s*[(（]\d+[)）])?\W*$"),
-    _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|most (read|popular|viewed)|read next|mehr zum thema|weitere artikel|das könnte sie auch interessieren)\W*$"),
+    _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|mehr zum thema|weitere artikel|das könnte sie auch interessieren)\W*$"),
     _named("prevnext", r"^\s*(上一篇|下一篇)\s*[:：]"),
 )  # fmt: skip
 
@@ -125,8 +142,14 @@ class ChromeRules:
     class_substrings: tuple[NamedPattern, ...] = CHROME_CLASS_SUBSTRINGS
     class_tokens: frozenset[str] = CHROME_CLASS_TOKENS
     content_class: re.Pattern[str] = CONTENT_CLASS
+    strong_class_rules: frozenset[str] = STRONG_CLASS_RULES
+    # A weakly matched element with at least this much text outside links (and few links) is
+    # kept: it is article text under an unlucky class name.
+    weak_keep_chars: int = 400
+    weak_keep_chars_cjk: int = 150
     chrome_lines: tuple[NamedPattern, ...] = CHROME_LINES
     end_markers: tuple[NamedPattern, ...] = END_MARKERS
+    edge_lines: tuple[NamedPattern, ...] = EDGE_LINES
     # An element the class rules would remove is kept when it holds at least this share of
     # the page's text: a chrome word on the article's own wrapper must not delete the article.
     protect_share: float = 0.5

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 
 
@@ -29,16 +30,22 @@ class StripReport:
 
 def chrome_class_rule(element: HtmlElement, rules: ChromeRules) -> str | None:
     """The name of the class/id rule that marks this element as chrome, if any."""
+    match = _class_match(element, rules)
+    return match[0] if match else None
+
+
+def _class_match(element: HtmlElement, rules: ChromeRules) -> tuple[str, bool] | None:
+    """(rule name, strong?) for the first class/id rule matching the element."""
     names = f"{element.get('class', '')} {element.get('id', '')}".strip()
     if not names:
         return None
     lowered = names.lower()
     for token in _TOKEN_SPLIT.split(lowered):
         if token in rules.class_tokens:
-            return f"class-token:{token}"
+            return f"class-token:{token}", token in rules.strong_class_rules
     for rule in rules.class_substrings:
         if rule.pattern.search(lowered):
-            return f"class:{rule.name}"
+            return f"class:{rule.name}", rule.name in rules.strong_class_rules
     return None
 
 
@@ -114,9 +121,10 @@ def strip_chrome(
         if not isinstance(element.tag, str):
             continue
         if element not in protected:
-            rule = f"tag:{element.tag}" if element.tag in chrome_tags else None
-            rule = rule or chrome_class_rule(element, rules)
-            if rule and not _holds_article(element, total, rules):
+            match = (f"tag:{element.tag}", False) if element.tag in chrome_tags else None
+            match = match or _class_match(element, rules)
+            if match and not _holds_article(element, total, rules, strong=match[1]):
+                rule = match[0]
                 element.drop_tree()
                 report.removed[rule] += 1
                 continue
@@ -126,9 +134,18 @@ def strip_chrome(
     return report
 
 
-def _holds_article(element: HtmlElement, total: int, rules: ChromeRules) -> bool:
-    share = _text_len(element) / total
+def _holds_article(element: HtmlElement, total: int, rules: ChromeRules, *, strong: bool) -> bool:
+    text = _WS.sub("", element.text_content())
+    share = len(text) / total
     if share >= rules.protect_share:
         return True
     names = f"{element.get('class', '')} {element.get('id', '')}"
-    return share >= 0.2 and bool(rules.content_class.search(names))
+    if share >= 0.2 and rules.content_class.search(names):
+        return True
+    if strong:
+        return False
+    link_chars = sum(len(_WS.sub("", link.text_content())) for link in element.iter("a"))
+    own = len(text) - link_chars
+    cjk = len(_CJK.findall(text[:300])) > 100
+    needed = rules.weak_keep_chars_cjk if cjk else rules.weak_keep_chars
+    return own >= needed and link_chars <= 0.35 * len(text)

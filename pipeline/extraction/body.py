@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from pipeline.cleaning import ChromeRules, chrome_line_rule, end_marker_rule
-from pipeline.extraction.blocks import Block, normalize_space
+from pipeline.cleaning import ChromeRules, chrome_line_rule, edge_line_rule, end_marker_rule
+from pipeline.extraction.blocks import BLOCK_TAGS, Block, normalize_space
 
 _PUNCT = re.compile(r"[.!?;:,。！？；：，、…]")
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’」）)]\s*$")
 
+EDGE = "edge"  # datelines, labels: dropped only at the body's start or end
 GOOD = "good"
 SHORT = "short"
 BAD = "bad"
@@ -35,6 +36,7 @@ class BodyOptions:
     bad_link_density: float = 0.5
     # An end marker only ends the article once this share of its good text is behind us.
     end_marker_min_share: float = 0.3
+    short_weight: float = 0.3
 
 
 @dataclass(slots=True)
@@ -55,17 +57,21 @@ def classify(block: Block, rules: ChromeRules, options: BodyOptions) -> ScoredBl
     if density > options.bad_link_density and block.kind != "table":
         return ScoredBlock(block, BAD, -float(block.link_chars), "link-density")
     own = block.chars - block.link_chars
+    if edge_line_rule(block.text, rules):
+        return ScoredBlock(block, EDGE, 0.0, "edge")
     threshold = options.min_good_chars_cjk if block.cjk else options.min_good_chars
-    if block.kind in ("h1", "h2", "h3", "h4", "h5", "h6"):
+    scale = 3.0 if block.cjk else 1.0
+    if block.kind in ("h1", "h2", "h3", "h4", "h5", "h6", "caption"):
         return ScoredBlock(block, SHORT, 0.0)
     if own >= threshold and density <= options.max_link_density:
         punctuated = bool(_PUNCT.search(block.text))
         if punctuated or own >= 3 * threshold:
-            weight = float(own) * (3.0 if block.cjk else 1.0)
-            return ScoredBlock(block, GOOD, weight)
-    if block.kind == "table":
-        return ScoredBlock(block, SHORT, float(own) * 0.1)
-    return ScoredBlock(block, SHORT, -0.2 * block.chars)
+            return ScoredBlock(block, GOOD, float(own) * scale)
+    if block.link_chars:
+        return ScoredBlock(block, SHORT, -0.2 * block.chars)
+    # Link-free short text: list items, short paragraphs, table cells. Mildly positive, so a
+    # list-heavy article still outweighs a lone notice elsewhere on the page.
+    return ScoredBlock(block, SHORT, options.short_weight * own * scale)
 
 
 def choose_container(scored: list[ScoredBlock], root: HtmlElement) -> HtmlElement:
@@ -121,6 +127,7 @@ def select_body(
     (a source's body selector already chose it) and only filters."""
     options = options or BodyOptions()
     scored = [classify(block, rules, options) for block in blocks]
+    _demote_teasers(scored)
     if find_container and any(item.label == GOOD for item in scored):
         container = choose_container(scored, root)
         cache: dict[HtmlElement, bool] = {}
@@ -129,8 +136,104 @@ def select_body(
         inside = scored
     inside = _cut_at_end_marker(inside, rules, options)
     inside = _drop_title(inside, title)
+    inside = _best_region(inside)
     kept = [item for item in inside if item.label != BAD]
     return _trim_edges(kept)
+
+
+def _demote_teasers(scored: list[ScoredBlock]) -> None:
+    """A paragraph inside a repeated card that also holds a link headline is a teaser (related
+    stories, "more from"), however well written: make it count against its container."""
+    verdicts: dict[HtmlElement, bool] = {}
+    for item in scored:
+        if item.label != GOOD:
+            continue
+        if _in_teaser_card(item.block.owner, verdicts):
+            item.label = BAD
+            item.rule = "teaser"
+            item.weight = -0.5 * item.weight
+
+
+def _in_teaser_card(owner: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
+    ancestor: HtmlElement | None = owner
+    for _ in range(5):
+        if ancestor is None:
+            return False
+        parent = ancestor.getparent()
+        if parent is None:
+            return False
+        verdict = verdicts.get(ancestor)
+        if verdict is None:
+            verdict = _is_teaser_card(ancestor, owner, parent)
+            verdicts[ancestor] = verdict
+        if verdict:
+            return True
+        ancestor = parent
+    return False
+
+
+def _is_teaser_card(card: HtmlElement, owner: HtmlElement, parent: HtmlElement) -> bool:
+    if card.tag not in ("li", "article", "div", "section"):
+        return False
+    cls = card.get("class")
+    twins = sum(1 for sibling in parent if sibling.tag == card.tag and sibling.get("class") == cls)
+    if twins < 3:
+        return False
+    headline = False
+    for link in card.iter("a"):
+        link_len = len(link.text_content().strip())
+        if link_len >= 15 and not _is_within(link, owner) and _is_own_block(link, link_len):
+            headline = True
+            break
+    if not headline:
+        return False
+    # A teaser is a headline and a sentence or two; a live-blog entry or an article section
+    # with an inline "read more" link runs longer.
+    paragraphs = sum(1 for _ in card.iter("p"))
+    return paragraphs <= 2 and len(card.text_content()) < 800
+
+
+def _is_own_block(link: HtmlElement, link_len: int) -> bool:
+    """The link is the whole of its block (a headline), not a link inside a sentence."""
+    for ancestor in link.iterancestors():
+        if ancestor.tag in BLOCK_TAGS:
+            return len(ancestor.text_content().strip()) <= 1.3 * link_len + 5
+    return False
+
+
+def _is_within(element: HtmlElement, ancestor: HtmlElement) -> bool:
+    node: HtmlElement | None = element
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _best_region(items: list[ScoredBlock]) -> list[ScoredBlock]:
+    """The contiguous run of blocks with the highest total weight (Kadane): a link list or a
+    notice separated from the article by chrome falls outside it."""
+    best_sum = 0.0
+    best = (0, len(items))
+    current = 0.0
+    start = 0
+    for index, item in enumerate(items):
+        if current <= 0:
+            current = 0.0
+            start = index
+        current += item.weight
+        if current > best_sum:
+            best_sum = current
+            best = (start, index + 1)
+    if best_sum <= 0:
+        return items
+    begin, end = best
+    # Neutral blocks (images, headings) right at the edges belong with their neighbours.
+    while begin > 0 and items[begin - 1].weight == 0 and items[begin - 1].label != EDGE:
+        begin -= 1
+    while end < len(items) and items[end].weight == 0 and items[end].label != EDGE:
+        end += 1
+    return items[begin:end]
 
 
 def _cut_at_end_marker(
@@ -167,36 +270,20 @@ def _drop_title(items: list[ScoredBlock], title: str | None) -> list[ScoredBlock
 
 
 def _trim_edges(items: list[ScoredBlock]) -> list[ScoredBlock]:
-    """Short blocks before the first and after the last paragraph are bylines, dates, labels."""
-    first = next((i for i, item in enumerate(items) if item.label == GOOD), None)
-    if first is None:
-        return items
-    last = max(i for i, item in enumerate(items) if item.label == GOOD)
-    start = first
-    # A subheading or a short lead sentence right before the first paragraph belongs to it.
-    while start > 0 and _belongs_before(items[start - 1]):
-        start -= 1
-    end = last + 1
-    while end < len(items) and _belongs_after(items[end]):
-        end += 1
+    """Datelines, labels, captions and trailing headings at the edges are not article text."""
+    start = 0
+    while start < len(items) and _edge_chrome(items[start], leading=True):
+        start += 1
+    end = len(items)
+    while end > start and _edge_chrome(items[end - 1], leading=False):
+        end -= 1
     return items[start:end]
 
 
-def _belongs_before(item: ScoredBlock) -> bool:
+def _edge_chrome(item: ScoredBlock, *, leading: bool) -> bool:
     block = item.block
-    if block.kind == "img":
+    if item.label == EDGE or block.kind == "caption":
         return True
-    return block.kind in ("h2", "h3", "h4", "h5", "h6") and block.link_chars == 0
-
-
-def _belongs_after(item: ScoredBlock) -> bool:
-    block = item.block
-    if block.kind in ("img", "caption"):
+    if block.kind == "h1":
         return True
-    # A short closing sentence ("坚持就是胜利!", "That's all.") ends with punctuation.
-    return (
-        block.kind in ("p", "li", "quote")
-        and block.link_chars == 0
-        and bool(_SENTENCE_END.search(block.text))
-        and block.chars >= 4
-    )
+    return not leading and block.kind in ("h2", "h3", "h4", "h5", "h6")
