@@ -324,3 +324,153 @@ def test_multipage_article_has_a_second_page(
     assert second.status == 200
     assert article.page_sentences[0] in page_text(second.body)
     assert article.sentence not in page_text(second.body)
+
+
+# -- the manifest itself ------------------------------------------------------------------
+def test_manifest_text_is_clean_of_chrome_and_holds_the_sentence(web_manifest: Manifest) -> None:
+    assert set(web_manifest.sites) == {"ledger", "huxin", "syndicate"}
+    for site in web_manifest.sites.values():
+        for article in site.articles:
+            assert article.sentence in article.text, article.path
+            assert article.published.utcoffset() is not None
+            for chrome in site.chrome_strings:
+                for field in (article.text, article.title, article.lead or ""):
+                    assert chrome not in field, (article.path, chrome)
+
+
+def test_manifest_duplicates(web_manifest: Manifest) -> None:
+    kinds = sorted(d.kind for d in web_manifest.duplicates)
+    assert kinds == ["content", "content", "redirect", "redirect", "url"]
+    for pair in web_manifest.duplicates:
+        if pair.kind == "content":
+            original = web_manifest.site(pair.original[0]).article(pair.original[1])
+            copy = web_manifest.site(pair.copy[0]).article(pair.copy[1])
+            assert copy.text == original.text and copy.title == original.title
+    everything = web_manifest.unique_articles()
+    assert len(everything) == len(web_manifest.articles()) - 2
+    assert len(web_manifest.unique_articles(["syndicate"])) == len(
+        web_manifest.articles("syndicate")
+    )
+
+
+# -- site 2: 沪信网 (GBK) ------------------------------------------------------------------
+def test_huxin_serves_gbk_with_chinese_chrome(
+    fixture_web: FixtureWeb, web_manifest: Manifest
+) -> None:
+    huxin = web_manifest.site("huxin")
+    assert len(huxin.articles) >= 10
+    article = next(a for a in huxin.articles if a.declared_charset is None)
+    response = fetch(fixture_web.url("huxin", article.path))
+    assert response.headers["Content-Type"] == "text/html; charset=gbk"
+    with pytest.raises(UnicodeDecodeError):
+        response.body.decode("utf-8")
+    html = response.body.decode("gbk")
+    assert 'charset="gb2312"' in html
+    text = page_text(response.body, "gbk")
+    for chrome in (
+        "我的位置",
+        "文章详情",
+        "分享至",
+        "收藏",
+        "评论(",
+        "我也说两句",
+        "快来抢沙发吧~",
+        "上海辟谣平台",
+        "客户端下载",
+    ):
+        assert chrome in text
+    assert f"作者：{' '.join(article.authors)}" in text
+    assert "来源：" in text and "摘要：" in text
+
+
+def test_huxin_byline_times_are_naive_shanghai_times(
+    fixture_web: FixtureWeb, web_manifest: Manifest
+) -> None:
+    styles = set()
+    for article in web_manifest.articles("huxin"):
+        text = page_text(fetch(fixture_web.url("huxin", article.path)).body, "gbk")
+        p = article.published
+        assert p.utcoffset().total_seconds() == 8 * 3600
+        dash = f"{p:%Y-%m-%d %H:%M}"
+        cjk = f"{p.year}年{p.month}月{p.day}日 {p:%H:%M}"
+        assert dash in text or cjk in text, article.path
+        styles.add("cjk" if cjk in text else "dash")
+    assert styles == {"cjk", "dash"}
+
+
+def test_huxin_wrong_declared_charset(fixture_web: FixtureWeb, web_manifest: Manifest) -> None:
+    (wrong,) = [a for a in web_manifest.articles("huxin") if a.declared_charset]
+    response = fetch(fixture_web.url("huxin", wrong.path))
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b'charset="utf-8"' in response.body
+    with pytest.raises(UnicodeDecodeError):
+        response.body.decode("utf-8")
+    assert wrong.sentence in response.body.decode("gbk")
+
+
+def test_huxin_channels_paginate_with_xiayiye(
+    fixture_web: FixtureWeb, web_manifest: Manifest
+) -> None:
+    huxin = web_manifest.site("huxin")
+    found: set[str] = set()
+    visited = 0
+    for start in huxin.sections:
+        url = fixture_web.url("huxin", start)
+        while url:
+            response = fetch(url)
+            assert response.status == 200
+            visited += 1
+            tree = lxml.html.fromstring(response.body.decode("gbk"), base_url=url)
+            tree.make_links_absolute()
+            found |= {
+                a.get("href").removeprefix(fixture_web.sites["huxin"]) for a in tree.iter("a")
+            }
+            nxt = tree.xpath("//a[text()='下一页']/@href")
+            url = nxt[0] if nxt else None
+    assert visited == len(huxin.section_pages) > len(huxin.sections)
+    assert {a.path for a in huxin.articles} <= found
+
+
+def test_huxin_google_news_sitemap(fixture_web: FixtureWeb, web_manifest: Manifest) -> None:
+    huxin = web_manifest.site("huxin")
+    robots = fetch(fixture_web.url("huxin", "/robots.txt")).body.decode()
+    assert f"Sitemap: {fixture_web.url('huxin', huxin.sitemaps[0])}" in robots
+    tree = lxml.etree.fromstring(fetch(fixture_web.url("huxin", huxin.sitemaps[0])).body)
+    news = "{http://www.google.com/schemas/sitemap-news/0.9}"
+    listed = {}
+    for url in tree.iter(f"{SITEMAP_NS}url"):
+        loc = url.findtext(f"{SITEMAP_NS}loc").removeprefix(fixture_web.sites["huxin"])
+        listed[loc] = (url.findtext(f".//{news}publication_date"), url.findtext(f".//{news}title"))
+    for article in huxin.articles:
+        assert listed.pop(article.path) == (article.published.isoformat(), article.title)
+    assert list(listed) == [e.path for e in huxin.errors if e.kind == "disallowed"]
+
+
+# -- site 3: Wirehouse (republisher) ------------------------------------------------------
+def test_syndicate_republishes_ledger_bodies_under_its_own_chrome(
+    fixture_web: FixtureWeb, web_manifest: Manifest
+) -> None:
+    copies = [d for d in web_manifest.duplicates if d.kind == "content"]
+    canonical_to_original = 0
+    for pair in copies:
+        original = page_text(fetch(fixture_web.url(*pair.original)).body)
+        copy_body = fetch(fixture_web.url(*pair.copy)).body
+        copy = page_text(copy_body)
+        article = web_manifest.site(pair.copy[0]).article(pair.copy[1])
+        for paragraph in article.text.split("\n\n"):
+            assert paragraph in copy and paragraph in original
+        assert "Originally published by The Ledger" in copy and "Advertisement" not in copy
+        (canonical,) = lxml.html.fromstring(copy_body).xpath("//link[@rel='canonical']/@href")
+        canonical_to_original += canonical == fixture_web.url(*pair.original)
+    assert canonical_to_original == 1
+    own = [a for a in web_manifest.articles("syndicate") if a.duplicate_of is None]
+    assert len(own) >= 3
+
+
+def test_syndicate_feed(fixture_web: FixtureWeb, web_manifest: Manifest) -> None:
+    site = web_manifest.site("syndicate")
+    feed = feedparser.parse(fetch(fixture_web.url("syndicate", site.feeds[0])).body)
+    assert not feed.bozo
+    assert {e.link for e in feed.entries} == {
+        fixture_web.url("syndicate", a.path) for a in site.articles
+    }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pipeline.fixtureweb.exchange import Site
+from pipeline.fixtureweb.huxin import HuxinSite
 from pipeline.fixtureweb.ledger import LedgerSite
+from pipeline.fixtureweb.syndicate import SyndicateSite
 
 
 def default_sites() -> list[Site]:
-    return [LedgerSite()]
+    return [LedgerSite(), HuxinSite(), SyndicateSite()]

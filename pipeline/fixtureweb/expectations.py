@@ -21,6 +21,8 @@ class ExpectedArticle:
     section: str
     modified: datetime | None = None
     lead: str | None = None
+    # The body as a reader sees it (version 0, every page): blocks separated by blank lines.
+    text: str = ""
     # Other paths on the same site that serve this article (tracking parameters, redirects).
     other_paths: tuple[str, ...] = ()
     pages: int = 1  # >1: a multi-page article, merged into one stored article

@@ -27,7 +27,7 @@ from pipeline.fixtureweb.exchange import (
     text_response,
 )
 from pipeline.fixtureweb.expectations import ErrorURL, ExpectedArticle, SiteManifest
-from pipeline.fixtureweb.markup import esc, join_names, load_template, render_block
+from pipeline.fixtureweb.markup import body_text, esc, join_names, load_template, render_block
 from pipeline.fixtureweb.stories import Story
 
 NAME = "ledger"
@@ -97,6 +97,7 @@ class LedgerSite:
                     section=story.section,
                     modified=story.modified,
                     lead=story.lead,
+                    text=body_text((*story.blocks, *story.page2_blocks)),
                     other_paths=tuple(other),
                     pages=2 if story.page2_blocks else 1,
                     page_sentences=(story.page2_sentence,) if story.page2_sentence else (),

@@ -44,3 +44,7 @@ def join_names(names: Iterable[str], conjunction: str = "and") -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
+
+
+def body_text(blocks: Iterable[str]) -> str:
+    return "\n\n".join(block_text(b) for b in blocks)
