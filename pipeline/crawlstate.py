@@ -4,8 +4,8 @@ The state lives in PostgreSQL (table ``crawl_state``, plus the stored ``articles
 holds across runs, processes and nodes, and so that the crawler keeps no seen-set in memory:
 each page's article links are looked up and claimed in one round trip (``CrawlState.plan``).
 
-The decision itself is the pure function ``plan_fetch``; ``next_check_after`` says when a
-fetched URL is next due. Rules:
+The decision itself is the pure function ``plan_fetch``; ``due_at`` says when a fetched URL
+is next due under the current settings. Rules:
 
 - a URL never fetched is fetched;
 - a stored article is rechecked while it is recent (published, else first seen, within
@@ -67,10 +67,9 @@ class KnownUrl:
     """What the database knows about one URL (from crawl_state and/or the articles table)."""
 
     url: str
-    in_state: bool = False
     stored: bool = False
-    fetched_at: datetime | None = None
-    next_check_at: datetime | None = None
+    status: int | None = None  # of the last fetch; None: a network error
+    fetched_at: datetime | None = None  # None: claimed (or stored elsewhere) but never fetched
     first_seen: datetime | None = None
     published: datetime | None = None
     etag: str | None = None
@@ -89,24 +88,29 @@ def is_recent(published: datetime | None, now: datetime, policy: RecheckPolicy) 
     return published is not None and now - published <= timedelta(days=policy.recheck_within_days)
 
 
-def next_check_after(
-    now: datetime,
+def due_at(
+    fetched_at: datetime,
     *,
     status: int | None,
     stored: bool,
     published: datetime | None,
+    now: datetime,
     policy: RecheckPolicy,
 ) -> datetime | None:
-    """When a URL fetched at ``now`` with this outcome is due again (None: never)."""
+    """When a URL last fetched at ``fetched_at`` with this outcome is due again (None: never).
+
+    Computed from the current policy at lookup time, so changed recheck settings apply to
+    everything already crawled.
+    """
     if status is None or status >= 500 or status == 429:
-        return now  # transient: due on the next run
+        return fetched_at  # transient: due on the next run
     if stored or status == 304:
         if is_recent(published, now, policy):
-            return now + timedelta(hours=policy.recheck_interval_hours)
+            return fetched_at + timedelta(hours=policy.recheck_interval_hours)
         return None
     if status >= 400:
-        return now + timedelta(hours=policy.gone_recheck_hours)
-    return now + timedelta(hours=policy.dropped_recheck_hours)
+        return fetched_at + timedelta(hours=policy.gone_recheck_hours)
+    return fetched_at + timedelta(hours=policy.dropped_recheck_hours)
 
 
 def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -122,33 +126,33 @@ def plan_fetch(
     url: str, known: KnownUrl | None, now: datetime, policy: RecheckPolicy
 ) -> FetchPlan | None:
     """Fetch plan for one URL, or None when it must not be fetched this run."""
-    if known is None or (known.in_state and known.fetched_at is None and not known.stored):
+    if known is None or (known.fetched_at is None and not known.stored):
         # Never fetched (or claimed by a run that has not fetched it): the claim decides.
         return FetchPlan(url=url)
-    if known.in_state:
-        due = known.next_check_at is not None and known.next_check_at <= now
-    else:
-        # Stored by another path (an alias URL, an older crawl): the article's own dates decide.
-        reference = known.published or known.first_seen
-        due = (
-            is_recent(reference, now, policy)
-            and known.fetched_at is not None
-            and now - known.fetched_at >= timedelta(hours=policy.recheck_interval_hours)
-        )
-    if not due:
+    reference = known.published or known.first_seen
+    fetched_at = known.fetched_at or known.first_seen or now
+    due = due_at(
+        fetched_at,
+        status=known.status,
+        stored=known.stored,
+        published=reference,
+        now=now,
+        policy=policy,
+    )
+    if due is None or due > now:
         return None
     return FetchPlan(
         url=url,
         recheck=True,
         headers=conditional_headers(known.etag, known.last_modified),
-        published=known.published or known.first_seen,
+        published=reference,
     )
 
 
 _LOOKUP = text(
     """
     SELECT c.url, c.key,
-           s.url IS NOT NULL AS in_state, s.stored, s.fetched_at, s.next_check_at, s.first_seen,
+           s.url IS NOT NULL AS in_state, s.stored, s.status, s.fetched_at, s.first_seen,
            s.published, s.etag, s.last_modified,
            a.id AS article_id, a.fetched_at AS a_fetched_at, a.first_seen AS a_first_seen,
            a.published AS a_published, a.etag AS a_etag, a.last_modified AS a_last_modified
@@ -186,8 +190,8 @@ _RELEASE = text(
 _RECORD_FETCH = text(
     """
     INSERT INTO crawl_state AS s (url, source, first_seen, claimed_by, claimed_at, fetched_at,
-                                  status, etag, last_modified, fetch_count, next_check_at)
-    VALUES (:url, :source, :now, :run, :now, :now, :status, :etag, :last_modified, 1, :next_check_at)
+                                  status, etag, last_modified, fetch_count)
+    VALUES (:url, :source, :now, :run, :now, :now, :status, :etag, :last_modified, 1)
     ON CONFLICT (url) DO UPDATE SET
         fetched_at = EXCLUDED.fetched_at,
         status = EXCLUDED.status,
@@ -195,14 +199,15 @@ _RECORD_FETCH = text(
         last_modified = CASE WHEN EXCLUDED.status = 304 THEN s.last_modified
                              ELSE EXCLUDED.last_modified END,
         fetch_count = s.fetch_count + 1,
-        next_check_at = EXCLUDED.next_check_at
+        -- 304 keeps the page as it was stored; any other answer is judged afresh.
+        stored = CASE WHEN EXCLUDED.status = 304 THEN s.stored ELSE false END
     """
 )
 
 _RECORD_OUTCOME = text(
     """
     UPDATE crawl_state SET stored = :stored, drop_reason = :reason,
-        published = COALESCE(:published, published), next_check_at = :next_check_at
+        published = COALESCE(:published, published, :fallback)
     WHERE url = :url
     """
 )
@@ -210,8 +215,8 @@ _RECORD_OUTCOME = text(
 _DUE = text(
     """
     SELECT url FROM crawl_state
-    WHERE source = :source AND stored AND next_check_at <= :now
-    ORDER BY next_check_at LIMIT :limit
+    WHERE source = :source AND stored AND published >= :recent_since AND fetched_at <= :fetched_before
+    ORDER BY fetched_at LIMIT :limit
     """
 )
 
@@ -248,13 +253,12 @@ class CrawlState:
         for row in rows:
             if not row["in_state"] and row["article_id"] is None:
                 continue
-            stored = bool(row["stored"]) or row["article_id"] is not None
+            in_state = row["in_state"]
             known[row["url"]] = KnownUrl(
                 url=row["url"],
-                in_state=row["in_state"],
-                stored=stored,
-                fetched_at=row["fetched_at"] if row["in_state"] else row["a_fetched_at"],
-                next_check_at=row["next_check_at"],
+                stored=bool(row["stored"]) or row["article_id"] is not None,
+                status=row["status"] if in_state else 200,
+                fetched_at=row["fetched_at"] if in_state else row["a_fetched_at"],
                 first_seen=row["first_seen"] or row["a_first_seen"],
                 published=row["published"] or row["a_published"],
                 etag=row["etag"] or row["a_etag"],
@@ -296,11 +300,15 @@ class CrawlState:
         """Stored articles of this source due for a recheck, oldest due first."""
         if self.source is None or limit <= 0:
             return []
+        now = now or datetime.now(UTC)
+        params = {
+            "source": self.source,
+            "recent_since": now - timedelta(days=self.policy.recheck_within_days),
+            "fetched_before": now - timedelta(hours=self.policy.recheck_interval_hours),
+            "limit": limit,
+        }
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                _DUE, {"source": self.source, "now": now or datetime.now(UTC), "limit": limit}
-            )
-            return list(rows.scalars())
+            return list(conn.execute(_DUE, params).scalars())
 
     def release(self, urls: list[str]) -> None:
         """Give back claims this run will not fetch (over its page budget)."""
@@ -308,28 +316,16 @@ class CrawlState:
             with self.engine.begin() as conn:
                 conn.execute(_RELEASE, {"urls": urls, "run": self.run_id})
 
-    def record_fetch(
-        self,
-        url: str,
-        status: int | None,
-        headers: Mapping[str, str],
-        *,
-        html: bool = True,
-        published: datetime | None = None,
-    ) -> None:
-        now = datetime.now(UTC)
+    def record_fetch(self, url: str, status: int | None, headers: Mapping[str, str]) -> None:
+        """An article URL was fetched (status None: no response); buffered."""
         self._fetches[url] = {
             "url": url,
             "source": self.source,
             "run": self.run_id,
-            "now": now,
+            "now": datetime.now(UTC),
             "status": status,
             "etag": headers.get("etag"),
             "last_modified": headers.get("last-modified"),
-            # Provisional until the item pipelines say whether the page was stored.
-            "next_check_at": next_check_after(
-                now, status=status, stored=False, published=published, policy=self.policy
-            ),
         }
         self._maybe_flush()
 
@@ -343,18 +339,15 @@ class CrawlState:
     def record_outcome(
         self, url: str, *, stored: bool, published: datetime | None, reason: str | None = None
     ) -> None:
-        now = datetime.now(UTC)
-        if stored and published is None:
-            published = now  # no date on the page: treat it as new today
+        """What the item pipelines made of a fetched page: stored, or dropped for ``reason``."""
         self._outcomes.append(
             {
                 "url": url,
                 "stored": stored,
                 "reason": reason,
                 "published": published if isinstance(published, datetime) else None,
-                "next_check_at": next_check_after(
-                    now, status=200, stored=stored, published=published, policy=self.policy
-                ),
+                # A stored page without a date counts as published when first stored.
+                "fallback": datetime.now(UTC) if stored else None,
             }
         )
         self._maybe_flush()

@@ -80,6 +80,7 @@ class SourceConfig:
         return self.feeds + self.sitemaps + self.sections + self.urls
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$")
 _URL_LISTS = ("feeds", "sitemaps", "sections", "urls")
@@ -151,9 +152,9 @@ def parse_source(raw: Any, origin: str) -> SourceConfig:
 
     domains = tuple(d.lower().strip(".") for d in _str_list(raw, "allowed_domains", fail))
     for domain in domains:
-        host = domain.split(":", 1)[0]
-        if not _DOMAIN_RE.match(host):
-            raise fail("allowed_domains", f"{domain!r} is not a domain name")
+        host, _, port = domain.partition(":")
+        if not _DOMAIN_RE.match(host) or (port and not (port.isdigit() and 0 < int(port) < 65536)):
+            raise fail("allowed_domains", f"{domain!r} is not a domain name (optionally :port)")
 
     lists = {key: _str_list(raw, key, fail) for key in _URL_LISTS}
     for key, urls in lists.items():
@@ -161,7 +162,8 @@ def parse_source(raw: Any, origin: str) -> SourceConfig:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise fail(key, f"{url!r} is not an absolute http(s) URL")
-            if domains and not _host_allowed(parts.hostname, domains):
+            # Feeds and sitemaps may live on another host (a CDN); pages may not.
+            if key in ("sections", "urls") and not url_allowed(url, domains):
                 raise fail(key, f"{url!r} is outside allowed_domains {list(domains)}")
     if not any(lists.values()):
         raise fail("feeds", "a source needs at least one of feeds, sitemaps, sections or urls")
@@ -229,14 +231,25 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
-def host_allowed(host: str, domains: tuple[str, ...]) -> bool:
-    """True when ``host`` is one of ``domains`` or a subdomain of one (no domains = any)."""
-    return not domains or _host_allowed(host, domains)
+def url_allowed(url: str, domains: tuple[str, ...]) -> bool:
+    """True when ``url``'s host is one of ``domains`` or a subdomain of one (none = any).
 
-
-def _host_allowed(host: str, domains: tuple[str, ...]) -> bool:
-    host = host.lower().strip(".")
-    return any(host == d or host.endswith("." + d) for d in domains)
+    An entry with a port (``127.0.0.1:8001``) also requires that port: several sites may
+    share one host name on different ports.
+    """
+    if not domains:
+        return True
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().strip(".")
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return False
+    for domain in domains:
+        name, _, wanted = domain.partition(":")
+        if (host == name or host.endswith("." + name)) and (not wanted or int(wanted) == port):
+            return True
+    return False
 
 
 def _limits(raw: Any, fail: Any) -> CrawlLimits:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -38,7 +39,7 @@ from twisted.python.failure import Failure
 from pipeline.crawlstate import ArticleCandidate, CrawlState, open_crawl_state
 from pipeline.errors import SourceConfigError
 from pipeline.items import PageItem
-from pipeline.sources import CrawlLimits, SourceConfig, host_allowed, load_source, load_sources
+from pipeline.sources import CrawlLimits, SourceConfig, load_source, load_sources, url_allowed
 
 # Request.meta keys this package sets.
 META_KIND = "newsmill_kind"  # "feed" | "sitemap" | "section" | "article" | "article_page"
@@ -263,17 +264,16 @@ class NewsSpider(scrapy.Spider):
         }
         domains = self.domains_arg or base.allowed_domains
         if not domains:
-            hosts = {urlsplit(u).hostname for urls in starts.values() for u in urls}
-            domains = tuple(sorted(h for h in hosts if h))
-        self.config = SourceConfig(
-            **{
-                **{f: getattr(base, f) for f in base.__slots__ if f not in ("limits",)},
-                **starts,
-                "allowed_domains": domains,
-                "limits": limits,
+            # Ad hoc: the sites of the pages given, else of the feeds/sitemaps; host:port,
+            # because local sites may share a host name on different ports.
+            pages = starts["sections"] + starts["urls"]
+            netlocs = {
+                urlsplit(u).netloc.lower() for u in pages or starts["feeds"] + starts["sitemaps"]
             }
-        )
-        self.allowed_domains = list(domains)
+            domains = tuple(sorted(n for n in netlocs if n))
+        self.config = replace(base, **starts, allowed_domains=domains, limits=limits)
+        # Scrapy's offsite filter knows host names only; on_site() also checks ports.
+        self.allowed_domains = sorted({d.partition(":")[0] for d in domains})
         cutoffs = [c for c in (self.since_arg, _age_cutoff(limits.max_age_days)) if c]
         self.cutoff = max(cutoffs) if cutoffs else None
         self.max_article_pages = settings.getint("NEWSMILL_MAX_ARTICLE_PAGES", 10)
@@ -338,7 +338,9 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=callback,
             errback=self.on_error,
-            meta={META_KIND: kind, META_DEPTH: depth, **meta},
+            # Feeds and sitemaps may live on another host (a CDN); the pages they list are
+            # still checked by on_site().
+            meta={META_KIND: kind, META_DEPTH: depth, "allow_offsite": True, **meta},
             priority=10,  # discovery first, so article requests fill the queue early
         )
 
@@ -357,10 +359,8 @@ class NewsSpider(scrapy.Spider):
 
     # --- articles ----------------------------------------------------------------------
     def on_site(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and host_allowed(
-            parts.hostname or "", self.config.allowed_domains
-        )
+        scheme = urlsplit(url).scheme
+        return scheme in ("http", "https") and url_allowed(url, self.config.allowed_domains)
 
     def article_requests(
         self, candidates: Iterable[ArticleCandidate], depth: int
@@ -425,7 +425,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newsmill/not_modified")
             if self.crawl_state:
                 self.crawl_state.record_fetch(
-                    response.request.url, response.status, header_dict(response), html=True
+                    response.request.url, response.status, header_dict(response)
                 )
             return
         html = looks_like_html(
@@ -433,10 +433,14 @@ class NewsSpider(scrapy.Spider):
         )
         if first and self.crawl_state:
             self.crawl_state.record_fetch(
-                _request_url(response), response.status, header_dict(response), html=html
+                _request_url(response), response.status, header_dict(response)
             )
         if not html:
             stats.inc_value("newsmill/dropped/not_html")
+            if first and self.crawl_state:
+                self.crawl_state.record_outcome(
+                    _request_url(response), stored=False, published=None, reason="not_html"
+                )
             if not first:
                 yield from self._finish_article(response.meta[META_PAGES], response.meta)
             return

@@ -2,8 +2,8 @@
 
 ``scrapy crawl feed -a source=NAME`` or ``-a feeds=URL1,URL2``. Each entry's date, title,
 authors and image (media:content, media:thumbnail, image enclosures) travel to extraction
-as hints. Entries older than ``since``/max_age_days are dropped before fetching; a feed
-feedparser cannot read is counted (``newsmill/errors/malformed_feed``), not fatal.
+as hints. Entries older than ``since``/max_age_days are dropped before fetching; a malformed
+feed is counted (``newsmill/errors/malformed_feed``) and what feedparser recovers is used.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class FeedEntry:
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
     entries: tuple[FeedEntry, ...]
-    malformed: bool  # feedparser could not read it (no entries and a parse error)
+    malformed: bool  # broken XML; ``entries`` holds what feedparser could still recover
     error: str | None = None
 
 
@@ -67,10 +67,11 @@ def parse_feed_document(body: bytes, url: str) -> ParsedFeed:
                 image=_entry_image(entry, url),
             )
         )
-    error = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
-    return ParsedFeed(
-        tuple(entries), malformed=bool(parsed.get("bozo")) and not entries, error=error
-    )
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    # A wrong declared encoding or content type is routine; broken XML is not.
+    benign = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+    malformed = problem is not None and not isinstance(problem, benign)
+    return ParsedFeed(tuple(entries), malformed=malformed, error=str(problem) if problem else None)
 
 
 def _entry_link(entry: Any) -> str | None:
@@ -139,8 +140,12 @@ class FeedMixin:
         feed = parse_feed_document(response.body, response.url)
         if feed.malformed:
             stats.inc_value("newsmill/errors/malformed_feed")
-            spider.logger.warning("unreadable feed %s: %s", response.url, feed.error)
-            return
+            spider.logger.warning(
+                "malformed feed %s (%d entries recovered): %s",
+                response.url,
+                len(feed.entries),
+                feed.error,
+            )
         stats.inc_value("newsmill/feed/entries", len(feed.entries))
         fresh = []
         for entry in feed.entries:

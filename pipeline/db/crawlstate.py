@@ -1,8 +1,9 @@
 """SQLAlchemy model of the incremental crawl state: one row per article URL a spider fetched.
 
 Index pages (feeds, sitemaps, sections) never get a row: they are fetched on every run.
-A row says when the URL was last fetched, with what validators (ETag/Last-Modified), whether
-the page was stored as an article, and when it is next due (``next_check_at``; NULL = never).
+A row says when the URL was last fetched, with what status and validators (ETag/Last-Modified),
+and whether the page was stored as an article (and its publication time); when it is next due
+follows from these and the current recheck settings (pipeline.crawlstate.due_at).
 ``claimed_by``/``claimed_at`` let concurrent crawls (other processes or nodes) share one
 frontier: a URL is fetched by whichever run claims it first.
 """
@@ -20,7 +21,8 @@ from pipeline.db.models import Base
 
 class CrawlState(Base):
     __tablename__ = "crawl_state"
-    __table_args__ = (Index("ix_crawl_state_source_next_check_at", "source", "next_check_at"),)
+    # Finds a source's recent stored articles for rechecks without a table scan.
+    __table_args__ = (Index("ix_crawl_state_source_published", "source", "published"),)
 
     url: Mapped[str] = mapped_column(primary_key=True)  # the URL as requested
     source: Mapped[str | None]
@@ -35,4 +37,3 @@ class CrawlState(Base):
     published: Mapped[datetime | None]
     drop_reason: Mapped[str | None]
     fetch_count: Mapped[int] = mapped_column(Integer, server_default="0")
-    next_check_at: Mapped[datetime | None]

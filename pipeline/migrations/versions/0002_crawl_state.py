@@ -1,4 +1,4 @@
-"""crawl_state: incremental crawl schedule and validators per fetched article URL
+"""crawl_state: fetch outcome and validators per fetched article URL
 
 Revision ID: 0002
 Revises: 0001
@@ -39,17 +39,16 @@ def upgrade() -> None:
         sa.Column("published", sa.DateTime(timezone=True), nullable=True),
         sa.Column("drop_reason", sa.Text(), nullable=True),
         sa.Column("fetch_count", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("next_check_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("url", name=op.f("pk_crawl_state")),
     )
     op.create_index(
-        "ix_crawl_state_source_next_check_at",
+        "ix_crawl_state_source_published",
         "crawl_state",
-        ["source", "next_check_at"],
+        ["source", "published"],
         unique=False,
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_crawl_state_source_next_check_at", table_name="crawl_state")
+    op.drop_index("ix_crawl_state_source_published", table_name="crawl_state")
     op.drop_table("crawl_state")
