@@ -38,7 +38,7 @@ CHROME_TAGS: tuple[str, ...] = ("footer", "aside")
 # Class/id words that mark chrome. Long words match inside compound names ("commentList",
 # "share-bar"); short ones only as a whole token ("ad", not "head" or "read").
 CHROME_CLASS_SUBSTRINGS: tuple[NamedPattern, ...] = (
-    _named("comments", r"comment|disqus|reply|respond|discuss|pinglun|talkback"),
+    _named("comments", r"comment(?!ary)|disqus|reply|respond|discuss|pinglun|talkback"),
     _named("share", r"share|social|sharing|addthis|sns|fenxiang|bdshare|jiathis"),
     _named("breadcrumb", r"breadcrumb|crumbs?\b|weizhi|daohang"),
     _named(
@@ -51,7 +51,10 @@ CHROME_CLASS_SUBSTRINGS: tuple[NamedPattern, ...] = (
         r"advert|sponsor|promo|banner|adsbygoogle|dfp|gpt-ad|ad-slot|adslot|adunit|ad-container|ad-wrapper|guanggao",
     ),
     _named("app", r"app-?download|download-?app|qrcode|qr-?code|erweima|weixin|wechat"),
-    _named("prevnext", r"prev-?next|pagination|pager|page-?nav|next-?prev|shangxia"),
+    _named(
+        "prevnext",
+        r"prev-?next|pagination|(?<![a-z])pager(?![a-z])|(?<![a-z])page-?nav|next-?prev|shangxia",
+    ),
     _named("footer", r"footer|copyright|banquan|site-?info|bottom-?links|friend-?links|youqing"),
     _named("cookie", r"cookie|consent|gdpr|privacy-?banner"),
     _named(

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_PAYWALLED = re.compile(r"paywall|premium|subscriber|paid|locked|restricted", re.I)
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 
 
@@ -107,9 +108,9 @@ def strip_chrome(
             continue
         if element in protected or element.getparent() is None:
             continue
-        if tag in drop_tags or _is_hidden(element):
+        if tag in drop_tags:
             element.drop_tree()
-            report.removed[f"tag:{tag}" if tag in drop_tags else "hidden"] += 1
+            report.removed[f"tag:{tag}"] += 1
 
     body = root.find("body")
     scope = body if body is not None else root
@@ -122,7 +123,14 @@ def strip_chrome(
             continue
         if element not in protected:
             match = (f"tag:{element.tag}", False) if element.tag in chrome_tags else None
-            match = match or _class_match(element, rules)
+            # Hidden text is menus and templates, except paywalled article text shipped hidden.
+            hidden = _is_hidden(element)
+            names = f"{element.get('class', '')} {element.get('id', '')}"
+            if hidden and (not _PAYWALLED.search(names) or _duplicated(element, scope)):
+                element.drop_tree()
+                report.removed["hidden"] += 1
+                continue
+            match = match or _class_match(element, rules) or (("hidden", False) if hidden else None)
             if match and not _holds_article(element, total, rules, strong=match[1]):
                 rule = match[0]
                 element.drop_tree()
@@ -132,6 +140,15 @@ def strip_chrome(
     if report.removed:
         logger.debug("stripped chrome: %s", dict(report.removed))
     return report
+
+
+def _duplicated(element: HtmlElement, scope: HtmlElement) -> bool:
+    """Hidden text that also appears elsewhere on the page (a paywall copy of the article)."""
+    text = _WS.sub(" ", element.text_content()).strip()
+    probe = text[len(text) // 3 : len(text) // 3 + 80]
+    if len(probe) < 40:
+        return True
+    return _WS.sub(" ", scope.text_content()).count(probe) > 1
 
 
 def _holds_article(element: HtmlElement, total: int, rules: ChromeRules, *, strong: bool) -> bool:
