@@ -15,7 +15,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from pipeline.fixtureweb import FixtureWeb
+from pipeline.fixtureweb import FixtureWeb, serve
+from pipeline.fixtureweb.bench import first_sentence, generate_bench_site
 from pipeline.fixtureweb.manifest import Manifest
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -474,3 +475,64 @@ def test_syndicate_feed(fixture_web: FixtureWeb, web_manifest: Manifest) -> None
     assert {e.link for e in feed.entries} == {
         fixture_web.url("syndicate", a.path) for a in site.articles
     }
+
+
+# -- bench site ---------------------------------------------------------------------------
+def test_bench_site_serves_n_articles_of_about_50_kb() -> None:
+    site = generate_bench_site(120)
+    with serve(sites=[site]) as web:
+        assert list(web.sites) == ["bench"]
+        linked: set[str] = set()
+        url: str | None = web.url("bench", "/")
+        pages = 0
+        while url:
+            response = fetch(url)
+            pages += 1
+            tree = lxml.html.fromstring(response.body, base_url=url)
+            linked |= {h for h in tree.xpath("//ul[@class='teasers']//a/@href")}
+            nxt = tree.xpath("//a[@rel='next']/@href")
+            url = web.url("bench", nxt[0]) if nxt else None
+        assert pages == len(site.index_paths()) == 3
+        assert linked == set(site.article_paths())
+        sizes = []
+        for path in site.article_paths()[:5]:
+            response = fetch(web.url("bench", path))
+            assert response.status == 200 and response.headers["ETag"]
+            sizes.append(len(response.body))
+            assert first_sentence(int(path[3:-5])) in page_text(response.body)
+        assert all(45_000 < size < 60_000 for size in sizes)
+        assert fetch(web.url("bench", "/a/121.html")).status == 404
+        assert "Disallow:\n" in fetch(web.url("bench", "/robots.txt")).body.decode()
+        sitemap = lxml.etree.fromstring(fetch(web.url("bench", "/sitemap.xml")).body)
+        assert len(list(sitemap.iter(f"{SITEMAP_NS}loc"))) == 120
+
+
+def test_fixed_port_gives_consecutive_ports() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    try:
+        web = serve(port=free, sites=[generate_bench_site(1, "a"), generate_bench_site(2, "b")])
+    except OSError:
+        pytest.skip("neighbouring port taken")
+    with web:
+        assert web.sites == {"a": f"http://127.0.0.1:{free}", "b": f"http://127.0.0.1:{free + 1}"}
+        assert web.base_url == web.sites["a"]
+    with pytest.raises(ValueError, match="distinct names"):
+        serve(sites=[generate_bench_site(1), generate_bench_site(1)])
+
+
+def test_manifest_command_prints_json() -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.fixtureweb", "manifest"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    data = json.loads(result.stdout)
+    assert set(data["sites"]) == {"ledger", "huxin", "syndicate"}
+    assert data["sites"]["huxin"]["articles"][0]["published"].endswith("+08:00")

@@ -46,6 +46,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     # HTTP/1.1 keeps connections alive, as real sites do; every response sets Content-Length.
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes; with Nagle on, delayed ACKs hold every
+    # keep-alive response ~40 ms (measured: 180 pages/s over 8 connections, CPU idle).
+    disable_nagle_algorithm = True
     server: _Server
     server_version = "FixtureWeb/1.0"
 
@@ -117,6 +120,8 @@ class FixtureWeb:
     ) -> None:
         if not sites:
             raise ValueError("FixtureWeb needs at least one site")
+        if len({site.name for site in sites}) != len(sites):
+            raise ValueError("fixture sites need distinct names")
         self.state = WebState()
         self._log: collections.deque[RequestRecord] = collections.deque(maxlen=REQUEST_LOG_LIMIT)
         self._log_lock = threading.Lock()
