@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -26,7 +27,7 @@ from .dates import (
     parse_date_value,
     zone_from_name,
 )
-from .language import detect_language
+from .language import guess_from_text, normalize_tag
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +51,27 @@ class Metadata:
     image: str | None = None  # og:image / JSON-LD image
 
 
-@dataclass(frozen=True, slots=True)
 class _Page:
-    """Everything read from the page once, shared by the field choosers."""
+    """Everything read from the page once, shared by the field choosers.
 
-    tree: HtmlElement
-    url: str | None
-    meta: meta.PageMeta
-    articles: list[jsonld.JsonLdArticle]
-    text: bylines.PageText
-    context: DateContext
+    The page's text lines cost more than all other sources together, so they are built
+    only when a field falls through to them (most pages with JSON-LD never need them).
+    """
+
+    def __init__(self, tree: HtmlElement, url: str | None, context: DateContext) -> None:
+        self.tree = tree
+        self.url = url
+        self.context = context
+        self.meta = meta.read_meta(tree)
+        self.articles = jsonld.find_articles(jsonld.load_scripts(tree))
+
+    @cached_property
+    def text(self) -> bylines.PageText:
+        return bylines.page_text(self.tree)
+
+    @cached_property
+    def header(self) -> list[str]:
+        return bylines.header_lines(self.text)
 
 
 def extract_metadata(
@@ -78,21 +90,18 @@ def extract_metadata(
     """
     hints = hints or {}
     page = _Page(
-        tree=tree,
-        url=url,
-        meta=meta.read_meta(tree),
-        articles=jsonld.find_articles(jsonld.load_scripts(tree)),
-        text=bylines.page_text(tree),
-        context=DateContext(fetched_at=fetched_at, default_tz=zone_from_name(default_tz)),
+        tree, url, DateContext(fetched_at=fetched_at, default_tz=zone_from_name(default_tz))
     )
-    header = bylines.header_lines(page.text)
     site_name = _site_name(page)
+    language = _language(page)
+    # 来源/责任编辑 lines are a Chinese convention; other pages skip building the text for them.
+    chinese = language == "zh"
     result = Metadata(
         title=_title(page, site_name) or _hint_str(hints, "title"),
-        authors=_authors(page, header, site_name) or _hint_authors(hints),
-        published=_published(page, header) or _hint_date(hints, page.context),
+        authors=_authors(page, site_name) or _hint_authors(hints),
+        published=_published(page) or _hint_date(hints, page.context),
         modified=_modified(page),
-        language=_language(page),
+        language=language,
         description=_first_text(
             page.meta.first(("og:description", "description", "twitter:description")),
             *(a.description for a in page.articles),
@@ -102,9 +111,9 @@ def extract_metadata(
         ),
         tags=dedupe(_tags(page)),
         canonical_url=_absolute(url, page.meta.canonical or page.meta.first(("og:url",))),
-        source_name=bylines.source_name(header),
+        source_name=bylines.source_name(page.header) if chinese else None,
         site_name=site_name,
-        credits=bylines.credits(list(page.text.lines)),
+        credits=bylines.credits(list(page.text.lines)) if chinese else [],
         image=_absolute(
             url,
             page.meta.first(("og:image", "og:image:url", "twitter:image", "twitter:image:src"))
@@ -148,7 +157,7 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     )
 
 
-def _authors(page: _Page, header: list[str], site_name: str | None) -> list[str]:
+def _authors(page: _Page, site_name: str | None) -> list[str]:
     """The first source that names people; the site itself only when no source names a person.
 
     A name equal to the site, its publisher or its host counts as the site wherever it
@@ -162,7 +171,7 @@ def _authors(page: _Page, header: list[str], site_name: str | None) -> list[str]
         orgs_known |= {_name_key(host), _name_key(host.split(".")[0])}
     organisations: list[str] = []
     chosen: list[str] = []
-    sources = _author_sources(page, header)
+    sources = _author_sources(page)
     for names in sources:
         people = [n for n in names if _name_key(n) not in orgs_known]
         if people:
@@ -194,7 +203,7 @@ def _split_all(values: tuple[str, ...] | list[str], *, structured: bool = False)
     return [n for value in values for n in split_names(value, structured=structured)]
 
 
-def _author_sources(page: _Page, header: list[str]) -> Iterator[list[str]]:
+def _author_sources(page: _Page) -> Iterator[list[str]]:
     """Author names per source, strongest source first, computed lazily."""
     for article in page.articles:
         if article.authors:
@@ -215,13 +224,13 @@ def _author_sources(page: _Page, header: list[str]) -> Iterator[list[str]]:
     yield _split_all(meta_values[:3], structured=True)
     yield _split_all(page.meta.author_links[:6])
     yield bylines.byline_elements(page.tree)
-    yield bylines.text_byline(header)
+    yield bylines.text_byline(page.header)
     yield bylines.labelled_author(list(page.text.lines))
-    yield bylines.bracketed_byline(header)
+    yield bylines.bracketed_byline(page.header)
     yield bylines.editor_names(page.text.lines)
 
 
-def _date_candidates(page: _Page, header: list[str]) -> Iterator[datetime]:
+def _date_candidates(page: _Page) -> Iterator[datetime]:
     context = page.context
     for article in page.articles:
         if article.published:
@@ -245,7 +254,7 @@ def _date_candidates(page: _Page, header: list[str]) -> Iterator[datetime]:
             yield parsed
     # Unlabelled lines: a date with a time beats a date alone (archive calendars,
     # captions), and absolute dates beat relative ones ("3小时前", "04-01 10:03").
-    lines = bylines.short_lines(header)
+    lines = bylines.short_lines(page.header)
     found = [find_date_in_text(line, context, relative=False) for line in lines]
     yield from (d for d in found if d and has_time(d))
     yield from (d for d in found if d and not has_time(d))
@@ -286,10 +295,10 @@ def _time_elements(
         yield from plain
 
 
-def _published(page: _Page, header: list[str]) -> datetime | None:
+def _published(page: _Page) -> datetime | None:
     """The first candidate; a date-only one borrows the time of a later same-day candidate."""
     first: datetime | None = None
-    for candidate in _date_candidates(page, header):
+    for candidate in _date_candidates(page):
         if first is None:
             first = candidate
             if has_time(first):
@@ -323,7 +332,13 @@ def _language(page: _Page) -> str | None:
         page.meta.first(("og:locale", "content-language", "language", "dc.language", "inlanguage")),
         *(a.language for a in page.articles[:1]),
     ]
-    return detect_language(declared, " ".join(page.text.lines[:60]))
+    title_script = guess_from_text(page.meta.title or "")
+    tag = next((t for t in map(normalize_tag, declared) if t), None)
+    # A declaration contradicted by the <title>'s script (a CJK title on a page that says
+    # lang="en", a common template default) is checked against the text.
+    if tag and (title_script is None or title_script == tag or tag in ("zh", "ja", "ko")):
+        return tag
+    return guess_from_text(" ".join(page.text.lines[:60])) or tag
 
 
 def _tags(page: _Page) -> list[str]:

@@ -151,6 +151,44 @@ def _is_foreign(element: HtmlElement) -> bool:
     return False
 
 
+# Attribute values as strings: scanning them creates no element proxies, which is what
+# makes a Python walk over every element of a large page slow.
+_MARKER_ATTRS = etree.XPath(".//@class|.//@id|.//@rel|.//@itemprop")
+BYLINE_HINT = re.compile(
+    r"author|autor|byl|by-line|auteur|firma|forfatter|writer|reporter|verfasser|creator|"
+    r"signature|article-source|journalist|redakteur",
+    re.IGNORECASE,
+)
+DATE_HINT = re.compile(
+    r"date|time|publish|posted|datum|fecha|data|zeit|meta|byline|info|pubtime|pub_time",
+    re.IGNORECASE,
+)
+
+
+def _marked(scope: HtmlElement, hint: re.Pattern[str]) -> list[HtmlElement]:
+    """Elements under ``scope`` with a class/id/rel/itemprop value matching ``hint``, in order."""
+    seen: set[HtmlElement] = set()
+    found: list[HtmlElement] = []
+    for value in _MARKER_ATTRS(scope):
+        if hint.search(value):
+            element = value.getparent()
+            if element not in seen:
+                seen.add(element)
+                found.append(element)
+    return found
+
+
+def article_scope(tree: HtmlElement) -> HtmlElement | None:
+    """The part of the page around the headline: its <article>/<main>, else a few levels up."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return next(tree.iter("article"), None)
+    for ancestor in h1.iterancestors():
+        if ancestor.tag in ("article", "main"):
+            return ancestor
+    return _ancestor(h1, 4)
+
+
 def _is_byline(element: HtmlElement) -> bool:
     tag = element.tag
     if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("meta", "link", "html", "body"):
@@ -168,7 +206,13 @@ def byline_elements(tree: HtmlElement) -> list[str]:
     without separators), and only those near the first one: author names further down
     belong to teasers and related articles.
     """
-    matches = [el for el in tree.iter("*") if _is_byline(el) and not _is_foreign(el)]
+    scope = article_scope(tree)
+    names = _byline_names(scope) if scope is not None else []
+    return names or _byline_names(tree)
+
+
+def _byline_names(scope: HtmlElement) -> list[str]:
+    matches = [el for el in _marked(scope, BYLINE_HINT) if _is_byline(el) and not _is_foreign(el)]
     inner = set(matches)
     leaves = [el for el in matches if not any(d in inner for d in el.iterdescendants())]
     container: HtmlElement | None = None
@@ -249,9 +293,15 @@ def text_byline(lines: list[str]) -> list[str]:
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|我的位置|位置)\s*[:：]|首页\s*[>｜|»]")
 
 
+# Cheap pre-checks: most lines hold none of these words, and the full patterns cost more.
+_NAME_LABEL_WORD = re.compile(r"作者|撰|文|记者|实习生|通讯员")
+_CREDIT_WORD = re.compile(r"编|校对|审|监制|摄影|图|翻译|通讯员|实习生")
+_SOURCE_WORD = re.compile(r"来源|出处|稿源|来自")
+
+
 def _zh_names(line: str) -> list[str]:
     """Names after 作者/记者 labels; in prose only in the dateline at the start of a paragraph."""
-    if _BREADCRUMB.search(line):
+    if not _NAME_LABEL_WORD.search(line) or _BREADCRUMB.search(line):
         return []
     spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
     names: list[str] = []
@@ -289,7 +339,7 @@ def editor_names(lines: tuple[str, ...]) -> list[str]:
 
 def source_name(lines: list[str]) -> str | None:
     for line in lines:
-        if len(line) > 200 or not _has_cjk(line):
+        if len(line) > 200 or not _SOURCE_WORD.search(line):
             continue
         match = ZH_SOURCE.search(_CUT_BEFORE_KEYWORD.sub(" ", line))
         if match:
@@ -300,7 +350,7 @@ def source_name(lines: list[str]) -> str | None:
 def credits(lines: list[str]) -> list[str]:
     found: list[str] = []
     for line in lines:
-        if len(line) > 200 or not _has_cjk(line):
+        if len(line) > 200 or not _CREDIT_WORD.search(line):
             continue
         for match in ZH_CREDIT.finditer(_CUT_BEFORE_KEYWORD.sub(" ", line)):
             credit = " ".join(match.group(1).split())
@@ -317,10 +367,14 @@ DATE_ATTR = re.compile(
 
 def dated_elements(tree: HtmlElement) -> list[str]:
     """Short texts of elements whose class/id says they hold a date (.date, .publish-time …)."""
+    scope = article_scope(tree)
+    texts = _dated_texts(scope) if scope is not None else []
+    return texts or _dated_texts(tree)
+
+
+def _dated_texts(scope: HtmlElement) -> list[str]:
     texts: list[str] = []
-    for element in tree.iter(
-        "span", "div", "p", "time", "li", "small", "em", "dd", "td", "strong", "font"
-    ):
+    for element in _marked(scope, DATE_HINT):
         marker = f"{element.get('class') or ''} {element.get('id') or ''}"
         if len(marker) < 4 or not DATE_ATTR.search(marker) or _is_foreign(element):
             continue

@@ -243,12 +243,18 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
     return datetime.combine(day, time(hour, minute, second), tzinfo=zone), True
 
 
+# Every date form above has a digit, except the day words of relative dates.
+_MAYBE_DATE = re.compile(r"\d|今天|昨天|前天|today|yesterday", re.IGNORECASE)
+
+
 def find_date_in_text(text: str, context: DateContext, *, relative: bool = True) -> datetime | None:
     """The first absolute date in a piece of page text, else a relative one (short texts only).
 
     Results are naive when the text gives no zone; date-only results are naive midnight,
     so callers can tell them from times (``has_time``) before applying a default zone.
     """
+    if not _MAYBE_DATE.search(text):
+        return None
     best: tuple[int, datetime] | None = None
     for pattern in (*DATE_PATTERNS, TIME_FIRST_PATTERN):
         match = pattern.search(text)

@@ -30,10 +30,13 @@ def normalize_tag(value: str | None) -> str | None:
     return None if primary in ("x", "und", "mul", "zxx") else primary
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def guess_from_text(text: str) -> str | None:
     """The script-defined language if a sample of the text is mostly in one such script."""
     sample = text[:3000]
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = len(_LETTER.findall(sample))
     if not letters:
         return None
     for language, pattern in SCRIPTS:
@@ -43,11 +46,3 @@ def guess_from_text(text: str) -> str | None:
         if count > letters * 0.3:
             return language
     return None
-
-
-def detect_language(declared: list[str | None], text: str) -> str | None:
-    for value in declared:
-        tag = normalize_tag(value)
-        if tag:
-            return tag
-    return guess_from_text(text)
