@@ -239,6 +239,13 @@ def _best_region(items: list[ScoredBlock]) -> list[ScoredBlock]:
 def _cut_at_end_marker(
     items: list[ScoredBlock], rules: ChromeRules, options: BodyOptions
 ) -> list[ScoredBlock]:
+    """Drop what an end marker ("Comments", "Related articles", "Most read") introduces.
+
+    The marker's section is its largest ancestor holding none of the article read so far.
+    After that section, only blocks that sit beside or shallowly below the earlier article
+    paragraphs' parents continue the article: a "most read" rail in the
+    middle of the text goes, the paragraphs after it stay; a comment list below goes.
+    """
     total = sum(item.weight for item in items if item.label == GOOD)
     seen = 0.0
     for index, item in enumerate(items):
@@ -246,9 +253,41 @@ def _cut_at_end_marker(
             seen += item.weight
             continue
         late = bool(total) and seen / total >= options.end_marker_min_share
-        if late and item.block.chars <= 40 and end_marker_rule(item.block.text, rules):
-            return items[:index]
+        if not (late and item.block.chars <= 60 and end_marker_rule(item.block.text, rules)):
+            continue
+        before = items[:index]
+        article_parents = {b.block.owner.getparent() for b in before if b.label == GOOD} - {None}
+        section = _marker_section(item.block.owner, before)
+        kept = list(before)
+        for later in items[index + 1 :]:
+            owner = later.block.owner
+            if _is_within(owner, section):
+                continue
+            if _continues_article(owner, article_parents):
+                kept.append(later)
+        return kept
     return items
+
+
+def _continues_article(owner: HtmlElement, article_parents: set[HtmlElement]) -> bool:
+    node: HtmlElement | None = owner.getparent()
+    for _ in range(4):
+        if node is None:
+            return False
+        if node in article_parents:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _marker_section(owner: HtmlElement, before: list[ScoredBlock]) -> HtmlElement:
+    good_owners = [b.block.owner for b in before if b.label == GOOD]
+    section = owner
+    while True:
+        parent = section.getparent()
+        if parent is None or any(_is_within(g, parent) for g in good_owners):
+            return section
+        section = parent
 
 
 def _same_title(text: str, title: str) -> bool:
@@ -259,11 +298,15 @@ def _same_title(text: str, title: str) -> bool:
 
 def _drop_title(items: list[ScoredBlock], title: str | None) -> list[ScoredBlock]:
     """Remove the headline (and the kicker/breadcrumb lines above it) from the body."""
-    for index, item in enumerate(items[:15]):
+    for index, item in enumerate(items[:80]):
         block = item.block
         is_title = bool(title) and block.chars < 300 and _same_title(block.text, title or "")
         if is_title or (block.kind == "h1" and item.label != GOOD):
-            if all(previous.label != GOOD for previous in items[:index]):
+            # Text above the headline is the site's (a tagline, a teaser), unless it is a
+            # large share of the page's text (then the "headline" was something else).
+            total = sum(b.weight for b in items if b.label == GOOD)
+            above = sum(b.weight for b in items[:index] if b.label == GOOD)
+            if above <= 0.15 * total:
                 return items[index + 1 :]
             return items[:index] + items[index + 1 :]
     return items
