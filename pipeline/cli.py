@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,7 @@ def run_crawls(jobs: list[tuple[str, dict[str, str]]], overrides: dict[str, Any]
     url = _database_url(settings) if settings.getbool("NEWSMILL_STORE_ENABLED", True) else ""
     if url:
         settings.set("NEWSMILL_DATABASE_URL", url, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = []
 
     from twisted.internet import defer
@@ -87,6 +88,9 @@ def _print_summary(stats: dict[str, Any], elapsed: float, out: Any = sys.stdout)
         print(f"  spooled (db down)    {s['spooled']}", file=out)
     drops = ", ".join(f"{k} {v}" for k, v in s["dropped"].items()) or "none"
     print(f"  dropped              {sum(s['dropped'].values())} ({drops})", file=out)
+    if s["skipped"]:
+        skips = ", ".join(f"{k} {v}" for k, v in s["skipped"].items())
+        print(f"  not fetched          {sum(s['skipped'].values())} ({skips})", file=out)
     if s["errors"]:
         errs = ", ".join(f"{k} {v}" for k, v in s["errors"].items())
         print(f"  errors               {errs}", file=out)
@@ -119,8 +123,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from pipeline.fixtureweb.server import serve
 
     started = time.monotonic()
-    with serve() as web:
-        jobs = demo_jobs(web)
+    try:
+        # Fixed ports keep the demo's URLs stable, so a second run shows incremental crawling.
+        web_server = serve(port=args.port)
+    except OSError:
+        web_server = serve(port=0)
+    with tempfile.TemporaryDirectory(prefix="newsmill-demo-") as tmp, web_server as web:
+        jobs = demo_jobs(web, Path(tmp))
         print(f"Serving the bundled news web at {', '.join(web.sites.values())}", file=sys.stderr)
         overrides = _crawl_overrides(args)
         stats = run_crawls(jobs, overrides)
@@ -228,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-q", "--quiet", action="store_true", help="no live progress line")
 
     p = sub.add_parser("demo", help="serve the bundled news web and crawl it into the database")
+    p.add_argument("--port", type=int, default=8765, help="first port of the fixture web (0: any)")
     crawl_flags(p)
     p.set_defaults(func=cmd_demo)
 

@@ -56,6 +56,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "spooled": stats.get("newsmill/spooled", 0),
         "dropped": dict(sorted(drops.items())),
         "errors": dict(sorted(errors.items())),
+        "skipped": dict(sorted(skipped.items())),
     }
 
 
@@ -65,11 +66,16 @@ class Progress:
     def __init__(self, crawler: Crawler, stream: TextIO, interval: float) -> None:
         self.stats = crawler.stats
         self.stream = stream
-        self.interval = interval
+        # A terminal gets one line rewritten in place; a log file gets a line every 10 s.
+        self.tty = stream.isatty()
+        self.interval = interval if self.tty else max(interval, 10.0)
         self.started = time.monotonic()
+        self.label = ""
         self._loop = task.LoopingCall(self.render)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # engine_stopped comes after every spider_closed handler, so the store stage's
+        # final flush is already counted in the last line.
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -81,22 +87,24 @@ class Progress:
 
     def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()
+        self.label = getattr(spider, "source_name", None) or spider.name
         self._loop.start(self.interval, now=False)
 
-    def spider_closed(self, spider: Any) -> None:
+    def engine_stopped(self) -> None:
         if self._loop.running:
             self._loop.stop()
         self.render()
-        self.stream.write("\n")
+        if self.tty:
+            self.stream.write("\n")
         self.stream.flush()
 
     def render(self) -> None:
         s = summarize(self.stats.get_stats())
         line = (
-            f"\r[{time.monotonic() - self.started:6.1f}s] fetched {s['pages_fetched']}"
+            f"[{self.label} {time.monotonic() - self.started:6.1f}s] fetched {s['pages_fetched']}"
             f"  stored {s['stored']}  updated {s['updated']}"
             f"  duplicates {s['duplicates_url'] + s['duplicates_content']}"
             f"  dropped {sum(s['dropped'].values())}"
         )
-        self.stream.write(line)
+        self.stream.write("\r" + line if self.tty else line + "\n")
         self.stream.flush()

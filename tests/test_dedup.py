@@ -39,6 +39,8 @@ def test_declared_canonical_only_on_same_site() -> None:
     assert choose_canonical(page, "https://other.org/s/1") == "http://www.example.com/story?id=1"
     assert choose_canonical(page, "/relative") == "http://www.example.com/story?id=1"
     assert same_site("http://127.0.0.1:8001/a", "http://127.0.0.1:8001/b")
+    assert not same_site("http://127.0.0.1:8001/a", "http://127.0.0.1:8002/a")
+    assert same_site("http://example.com/a", "https://example.com:443/a")
 
 
 def test_content_hash_ignores_case_width_punctuation_and_spacing() -> None:

@@ -62,13 +62,18 @@ def canonical_url(url: str, tracking_params: Iterable[str] | None = None) -> str
 def same_site(url: str, other: str) -> bool:
     """True when both URLs belong to one site (registered domain, ignoring subdomains).
 
-    Scheme and port are ignored on purpose: a page on http://site/ declaring
-    https://www.site/ as canonical is the same site.
+    The scheme and default ports are ignored on purpose (a page on http://site/ declaring
+    https://www.site/ is the same site), but two different explicit ports on one host are
+    two sites: that is how one machine serves several.
     """
-    host_a, host_b = urlsplit(url).hostname, urlsplit(other).hostname
-    if not host_a or not host_b:
+    a, b = urlsplit(url), urlsplit(other)
+    if not a.hostname or not b.hostname:
         return False
-    if host_a == host_b:
+    port_a = a.port or _DEFAULT_PORTS.get(a.scheme.lower())
+    port_b = b.port or _DEFAULT_PORTS.get(b.scheme.lower())
+    if (a.port or b.port) and port_a != port_b and {port_a, port_b} != {80, 443}:
+        return False
+    if a.hostname == b.hostname:
         return True
     return not is_external(other, url, ignore_suffix=True)
 

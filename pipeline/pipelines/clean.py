@@ -10,22 +10,21 @@ from scrapy.crawler import Crawler
 from pipeline.errors import ExtractionFailed, NotHtml
 from pipeline.extraction import ExtractionError, NotHtmlError, prepare_page
 from pipeline.items import PageItem
-from pipeline.pipelines.sourcing import sources_from_settings
-from pipeline.sources import SourceConfig
+from pipeline.pipelines.sourcing import SourceLookup
 
 logger = logging.getLogger(__name__)
 
 
 class CleanPipeline:
-    def __init__(self, sources: dict[str, SourceConfig]) -> None:
+    def __init__(self, sources: SourceLookup) -> None:
         self.sources = sources
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(sources_from_settings(crawler.settings))
+        return cls(SourceLookup(crawler))
 
     def process_item(self, item: PageItem) -> PageItem:
-        source = self.sources.get(item.source or "")
+        source = self.sources.get(item.source)
         try:
             item.prepared = prepare_page(item.body, item.url, headers=item.headers, source=source)
         except NotHtmlError as exc:

@@ -8,34 +8,49 @@ from typing import Self
 from scrapy.crawler import Crawler
 
 from pipeline.errors import ExtractionFailed, NoArticle
-from pipeline.extraction import ExtractionError, extract_article
-from pipeline.items import PageItem
-from pipeline.pipelines.sourcing import sources_from_settings
-from pipeline.sources import SourceConfig
+from pipeline.extraction import ExtractionError, extract, extract_article
+from pipeline.items import Article, PageItem
+from pipeline.pipelines.sourcing import SourceLookup
 
 logger = logging.getLogger(__name__)
 
 
+def merge_page(article: Article, page: Article) -> None:
+    """Append a following page of a multi-page article (the spider fetched it) to the first."""
+    if page.text.strip():
+        article.text = f"{article.text.rstrip()}\n\n{page.text.strip()}"
+        article.html = f"{article.html}\n{page.html}"
+        article.word_count += page.word_count
+    seen = {image.src for image in article.images}
+    article.images.extend(image for image in page.images if image.src not in seen)
+
+
 class ExtractPipeline:
-    def __init__(self, sources: dict[str, SourceConfig], min_text_chars: int) -> None:
+    def __init__(self, sources: SourceLookup, min_text_chars: int) -> None:
         self.sources = sources
         self.min_text_chars = min_text_chars
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(
-            sources_from_settings(crawler.settings),
+            SourceLookup(crawler),
             crawler.settings.getint("NEWSMILL_MIN_TEXT_CHARS", 80),
         )
 
     def process_item(self, item: PageItem) -> PageItem:
         if item.prepared is None:
             raise ExtractionFailed(f"{item.url}: the clean stage did not run")
-        source = self.sources.get(item.source or "")
+        source = self.sources.get(item.source)
+        hints = {k: v for k, v in item.hints.items() if k != "pages"}
         try:
             article = extract_article(
-                item.prepared, source=source, fetched_at=item.fetched_at, hints=item.hints
+                item.prepared, source=source, fetched_at=item.fetched_at, hints=hints
             )
+            for page in item.hints.get("pages") or ():
+                merge_page(
+                    article,
+                    extract(page["body"], page["url"], headers=page.get("headers"), source=source),
+                )
         except ExtractionError as exc:
             raise ExtractionFailed(f"{item.url}: {exc}") from exc
         except Exception as exc:

@@ -1,21 +1,33 @@
-"""Source configuration lookup shared by the stages that need per-source overrides."""
+"""Source configuration lookup for the stages that apply per-source overrides."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from scrapy.settings import BaseSettings
+from scrapy.crawler import Crawler
 
 from pipeline.sources import SourceConfig, load_sources
 
 logger = logging.getLogger(__name__)
 
 
-def sources_from_settings(settings: BaseSettings) -> dict[str, SourceConfig]:
-    """Load sources/*.yaml named by NEWSMILL_SOURCES_DIR; a missing directory means no overrides."""
-    directory = Path(settings.get("NEWSMILL_SOURCES_DIR") or "sources")
-    if not directory.is_dir():
-        logger.debug("no sources directory at %s; using generic extraction only", directory)
-        return {}
-    return load_sources(directory)
+class SourceLookup:
+    """Find an item's SourceConfig: the running spider's own config first (it may come from a
+    ``-a sources_dir=`` the settings don't know), else sources/*.yaml from NEWSMILL_SOURCES_DIR,
+    loaded once on first use."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.directory = Path(crawler.settings.get("NEWSMILL_SOURCES_DIR") or "sources")
+        self._loaded: dict[str, SourceConfig] | None = None
+
+    def get(self, name: str | None) -> SourceConfig | None:
+        if not name:
+            return None
+        config = getattr(self.crawler.spider, "config", None)
+        if isinstance(config, SourceConfig) and config.name == name:
+            return config
+        if self._loaded is None:
+            self._loaded = load_sources(self.directory) if self.directory.is_dir() else {}
+        return self._loaded.get(name)
