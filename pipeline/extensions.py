@@ -34,18 +34,12 @@ class DropStats:
         self.stats.inc_value(f"newsmill/errors/pipeline/{failure.type.__name__}")
 
 
+def _group(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
 def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     """The figures a person wants at the end of a crawl, from Scrapy stats."""
-    drops = {
-        k.removeprefix("newsmill/dropped/"): v
-        for k, v in stats.items()
-        if k.startswith("newsmill/dropped/")
-    }
-    errors = {
-        k.removeprefix("newsmill/errors/"): v
-        for k, v in stats.items()
-        if k.startswith("newsmill/errors/")
-    }
     return {
         "pages_fetched": stats.get("response_received_count", 0),
         "stored": stats.get("newsmill/stored", 0),
@@ -54,9 +48,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "duplicates_content": stats.get("newsmill/duplicates/content", 0),
         "not_modified": stats.get("newsmill/not_modified", 0),
         "spooled": stats.get("newsmill/spooled", 0),
-        "dropped": dict(sorted(drops.items())),
-        "errors": dict(sorted(errors.items())),
-        "skipped": dict(sorted(skipped.items())),
+        "dropped": _group(stats, "newsmill/dropped/"),
+        "errors": _group(stats, "newsmill/errors/"),
+        "skipped": _group(stats, "newsmill/skipped/"),
     }
 
 
