@@ -61,7 +61,10 @@ def parse_feed_document(body: bytes, url: str) -> ParsedFeed:
             FeedEntry(
                 url=urljoin(url, link.strip()),
                 title=(entry.get("title") or "").strip() or None,
-                published=_struct_to_datetime(entry.get("published_parsed")),
+                # RDF's dc:date (and Atom's updated, alone) is the only date: take it.
+                published=_struct_to_datetime(
+                    entry.get("published_parsed") or entry.get("updated_parsed")
+                ),
                 modified=_struct_to_datetime(entry.get("updated_parsed")),
                 authors=_entry_authors(entry),
                 image=_entry_image(entry, url),
