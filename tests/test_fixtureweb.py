@@ -536,3 +536,15 @@ def test_manifest_command_prints_json() -> None:
     data = json.loads(result.stdout)
     assert set(data["sites"]) == {"ledger", "huxin", "syndicate"}
     assert data["sites"]["huxin"]["articles"][0]["published"].endswith("+08:00")
+
+
+def test_fixture_web_lifecycle_is_forgiving() -> None:
+    from pipeline.fixtureweb.server import FixtureWeb as Web
+
+    idle = Web([generate_bench_site(1)])
+    idle.stop()  # never started: must not hang
+    with Web([generate_bench_site(1)]) as web:  # the context manager starts it
+        assert fetch(web.url("bench", "/robots.txt")).status == 200
+    web.stop()  # a second stop is harmless
+    with pytest.raises(urllib.error.URLError):
+        fetch(web.url("bench", "/robots.txt"), timeout=2)

@@ -144,6 +144,8 @@ class FixtureWeb:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FixtureWeb:
+        if self._threads:
+            return self
         for server in self._servers:
             thread = threading.Thread(
                 target=server.serve_forever,
@@ -157,15 +159,19 @@ class FixtureWeb:
         return self
 
     def stop(self) -> None:
+        """Stop serving and close the sockets; safe to call twice or before ``start()``."""
+        if self._threads:
+            # shutdown() waits for serve_forever to return: only ask running servers.
+            for server in self._servers:
+                server.shutdown()
         for server in self._servers:
-            server.shutdown()
             server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
 
     def __enter__(self) -> FixtureWeb:
-        return self
+        return self.start()
 
     def __exit__(
         self,
