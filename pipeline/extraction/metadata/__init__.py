@@ -8,6 +8,7 @@ The tree is only read, never changed, so the body extractor can strip it afterwa
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,17 +168,14 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     """
     orgs_known = {_name_key(n) for n in (site_name, *(a.publisher for a in page.articles)) if n}
     if page.url:
-        host = (urlsplit(page.url).hostname or "").removeprefix("www.")
-        orgs_known |= {_name_key(host), _name_key(host.split(".")[0])}
+        orgs_known |= {_name_key(label) for label in _host_labels(page.url)}
     organisations: list[str] = []
     chosen: list[str] = []
     sources = _author_sources(page)
     for names in sources:
         people = [n for n in names if _name_key(n) not in orgs_known]
         if people:
-            chosen = dedupe(
-                names if len(people) < len(names) and _has_person_jsonld(page) else people
-            )
+            chosen = dedupe(_without_site_domains(people))
             break
         if names and not organisations:
             organisations = names
@@ -190,13 +188,30 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     return chosen
 
 
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne"})
+
+
+def _host_labels(url: str) -> list[str]:
+    """The host and the labels that name the site: edition.cnn.com → cnn, bbc.co.uk → bbc."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    labels = host.split(".")
+    names = [host, labels[0]]
+    if len(labels) >= 2:
+        names.append(labels[-3] if labels[-2] in _SECOND_LEVEL and len(labels) >= 3 else labels[-2])
+    return names
+
+
 def _name_key(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
-def _has_person_jsonld(page: _Page) -> bool:
-    """JSON-LD lists a person next to an agency ("Jane Doe", "AP"): the page credits both."""
-    return any(not p.is_organization for a in page.articles for p in a.authors)
+_DOMAIN = re.compile(r"\w\.(?:com|net|org|de|co|uk|at|ch|fr|es|it)\b", re.IGNORECASE)
+
+
+def _without_site_domains(names: list[str]) -> list[str]:
+    """Drop "Cleveland.com" / "NJ Advance Media for NJ.com" next to a person's name."""
+    kept = [n for n in names if not _DOMAIN.search(n)]
+    return kept or names
 
 
 def _split_all(values: tuple[str, ...] | list[str], *, structured: bool = False) -> list[str]:

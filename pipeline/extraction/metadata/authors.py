@@ -9,6 +9,7 @@ BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|reported|reporting|posted|published|story|words|text|photos?|interview|compiled|edited)\s+by"
     r"|by|von|vom|por|par|af|av|door|oleh|od|от|"
     r"autor(?:in|es|as|a)?|author(?:s)?|auteur(?:e|s)?|autore|forfatter|författare|yazar|text|texte|reportage|"
+    r"analysis by|commentary by|opinion by|текст|автор|фото|"
     r"redaktion|redakteur(?:in)?|bericht|reporter|correspondent|escrito por|publicado por|"
     r"作者|记者|文|撰文|撰稿|文字|编译|通讯员|本报记者|特约记者|新华社记者|来源|出处|"
     r"著者|筆者|記者|기자|글)"
@@ -54,6 +55,34 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _LOWER_PREFIX = re.compile(r"^(?:di|da|de)\s+(?=[A-ZÀ-Ý])")
 
 
+CREDENTIALS = frozenset(
+    {
+        "MS",
+        "MSc",
+        "BSc",
+        "RD",
+        "RDN",
+        "LD",
+        "MD",
+        "PhD",
+        "Ph.D",
+        "MPH",
+        "RN",
+        "MA",
+        "MBA",
+        "DDS",
+        "CPA",
+        "DVM",
+        "PharmD",
+        "CDE",
+    }
+)
+# Bylines glued to a dateline: "Jeff FoustMonday", "Malcolm Owen Monday, November 18".
+_WEEKDAY_TAIL = re.compile(
+    r"(?:(?<=[a-z])|\s+)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*$"
+)
+
+
 def strip_prefix(text: str) -> str:
     previous = None
     while previous != text:
@@ -75,6 +104,7 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     text = _DATEISH.sub("", text)
+    text = _WEEKDAY_TAIL.sub("", text)
     text = strip_prefix(text)
     text = text.strip(" \t-–—:：|·•,.;'\"“”„«»*")
     if not text or len(text) > 60:
@@ -108,6 +138,11 @@ def split_names(raw: str, *, structured: bool = False) -> list[str]:
     text = _EMAIL.sub(" ", text)
     text = strip_prefix(text)
     parts = text.split() if _CJK_SPACE_SEPARATED.match(text) else NAME_SEPARATORS.split(text)
+    if len(parts) > 1:
+        # In a list, parts that are roles or degrees ("Jane Doe, AP Sports Writer",
+        # "Rachael Link, MS, RD") are dropped even from structured data; a lone value
+        # such as "Guardian staff reporter" is what the publisher chose to credit.
+        parts = [p for p in parts if not ROLE_WORDS.search(p) and p.strip(" .") not in CREDENTIALS]
     names: list[str] = []
     for part in parts:
         name = clean_name(part, structured=structured)
