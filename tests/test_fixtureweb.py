@@ -237,7 +237,12 @@ def test_ledger_feeds_parse_and_list_every_article(
 def test_ledger_broken_feed_is_malformed(fixture_web: FixtureWeb, web_manifest: Manifest) -> None:
     (broken,) = [e for e in web_manifest.errors("ledger") if e.kind == "malformed_feed"]
     body = fetch(fixture_web.url("ledger", broken.path)).body
-    assert feedparser.parse(body).bozo
+    feed = feedparser.parse(body)
+    assert feed.bozo
+    links = [e.get("link") for e in feed.entries]
+    assert len(links) == 3 and links[2] is None
+    expected = {fixture_web.url("ledger", a.path) for a in web_manifest.articles("ledger")}
+    assert {link.split("?")[0] for link in links[:2]} <= expected
     with pytest.raises(lxml.etree.XMLSyntaxError):
         lxml.etree.fromstring(body)
 

@@ -152,7 +152,7 @@ class LedgerSite:
                 NAME,
                 BROKEN_FEED_PATH,
                 "malformed_feed",
-                "feedparser bozo; its entries are ordinary articles",
+                "feedparser bozo; 2 entries link ordinary articles, a 3rd is cut off before its link",
                 200,
             ),
             ErrorURL(
