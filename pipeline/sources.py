@@ -127,9 +127,11 @@ def load_source(path: str | Path) -> SourceConfig:
     except OSError as exc:
         raise SourceConfigError(f"{file}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where is not None else ""
-        raise SourceConfigError(f"{file}: not valid YAML{line}: {exc}") from exc
+        # One line: where the broken construct starts, and what is wrong with it.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceConfigError(f"{file}: not valid YAML{line}: {problem}") from exc
     return parse_source(raw, str(file))
 
 
