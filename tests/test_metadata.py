@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -12,6 +13,7 @@ from pipeline.extraction.metadata import extract_metadata
 from pipeline.extraction.metadata.authors import split_names
 from pipeline.extraction.metadata.dates import DateContext, find_date_in_text, parse_iso
 from pipeline.extraction.metadata.title import strip_site_name
+from pipeline.sources import ExtractionOverrides
 
 UTC = timezone.utc  # noqa: UP017 - explicit alias used in expectations
 CST = timezone(timedelta(hours=8))
@@ -417,3 +419,55 @@ def test_tree_is_not_mutated() -> None:
     before = lxml.html.tostring(tree)
     extract_metadata(tree, "https://site.example/x", fetched_at=datetime(2022, 4, 1, tzinfo=UTC))
     assert lxml.html.tostring(tree) == before
+
+
+# --- per-source overrides --------------------------------------------------------------
+
+
+def test_source_overrides_win_over_generic_rules() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "SEO headline", "author": {"name": "Desk"}})
+    body = (
+        "<h1 class='hl'>Real headline</h1><p class='writer'>Text: Jane Doe, John Roe</p>"
+        "<span class='stamp'>01.04.2022 10:03</span>"
+    )
+    overrides = ExtractionOverrides(
+        title_selector="h1.hl",
+        author_selector="p.writer",
+        date_selector="span.stamp",
+        date_format="%d.%m.%Y %H:%M",
+    )
+    md = extract_metadata(
+        page(head=head, body=body), None, default_tz="Europe/Berlin", overrides=overrides
+    )
+    assert md.title == "Real headline"
+    assert md.authors == ["Jane Doe", "John Roe"]
+    assert md.published == datetime(2022, 4, 1, 10, 3, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def test_bad_override_selector_falls_back_to_generic() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Generic"})
+    md = extract_metadata(
+        page(head=head), None, overrides=ExtractionOverrides(title_selector="h1[[")
+    )
+    assert md.title == "Generic"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),
+        ("Rachael Link, MS, RD", ["Rachael Link"]),
+        ("GREG BEACHAM, AP Sports Writer", ["GREG BEACHAM"]),
+        ("Guardian staff reporter", ["Guardian staff reporter"]),
+    ],
+)
+def test_structured_author_lists_drop_roles(raw: str, expected: list[str]) -> None:
+    assert split_names(raw, structured=True) == expected
+
+
+def test_site_domain_is_not_listed_next_to_a_person() -> None:
+    head = ld(
+        {"@type": "NewsArticle", "author": [{"name": "Troy L. Smith"}, {"name": "Cleveland.com"}]}
+    )
+    md = extract_metadata(page(head=head), "https://www.cleveland.com/news/x.html")
+    assert md.authors == ["Troy L. Smith"]

@@ -18,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from pipeline.sources import ExtractionOverrides
+
 from . import bylines, jsonld, meta, title
 from .authors import dedupe, looks_like_url, split_names
 from .dates import (
@@ -29,6 +31,7 @@ from .dates import (
     zone_from_name,
 )
 from .language import guess_from_text, normalize_tag
+from .overrides import override_authors, override_date, override_title
 
 logger = logging.getLogger(__name__)
 
@@ -82,17 +85,35 @@ def extract_metadata(
     fetched_at: datetime | None = None,
     default_tz: str | None = None,
     hints: Mapping[str, Any] | None = None,
+    overrides: ExtractionOverrides | None = None,
 ) -> Metadata:
     """Read metadata from the whole page (JSON-LD, meta tags, <time>, bylines). Never mutates tree.
 
     ``default_tz`` (an IANA name) is given to naive times; relative times ("3小时前") are
     resolved against ``fetched_at``. ``hints`` (title, published, authors, image from a feed)
-    fill fields the page leaves empty.
+    fill fields the page leaves empty. A source's ``overrides`` (title/author/date selectors)
+    win over everything the generic rules find.
     """
     hints = hints or {}
     page = _Page(
         tree, url, DateContext(fetched_at=fetched_at, default_tz=zone_from_name(default_tz))
     )
+    if overrides is not None:
+        return _apply_overrides(_generic(page, hints), page, overrides)
+    return _generic(page, hints)
+
+
+def _apply_overrides(result: Metadata, page: _Page, overrides: ExtractionOverrides) -> Metadata:
+    result.title = override_title(page.tree, overrides) or result.title
+    result.authors = override_authors(page.tree, overrides) or result.authors
+    published = override_date(page.tree, overrides, page.context)
+    if published is not None:
+        result.published = apply_default_tz(published, page.context)
+    return result
+
+
+def _generic(page: _Page, hints: Mapping[str, Any]) -> Metadata:
+    url = page.url
     site_name = _site_name(page)
     language = _language(page)
     # 来源/责任编辑 lines are a Chinese convention; other pages skip building the text for them.
