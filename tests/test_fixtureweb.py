@@ -553,3 +553,16 @@ def test_fixture_web_lifecycle_is_forgiving() -> None:
     web.stop()  # a second stop is harmless
     with pytest.raises(urllib.error.URLError):
         fetch(web.url("bench", "/robots.txt"), timeout=2)
+
+
+def test_sites_can_have_hosts_of_their_own() -> None:
+    hosts = ("127.0.0.1", "127.0.0.2")
+    try:
+        web = serve(hosts, sites=[generate_bench_site(1, "a"), generate_bench_site(1, "b")])
+    except OSError:
+        pytest.skip("127.0.0.2 is not a loopback address here")
+    with web:
+        assert [url.split(":")[1] for url in web.sites.values()] == ["//127.0.0.1", "//127.0.0.2"]
+        assert fetch(web.url("b", "/robots.txt")).status == 200
+    with pytest.raises(ValueError, match="hosts given"):
+        serve(hosts, sites=[generate_bench_site(1)])

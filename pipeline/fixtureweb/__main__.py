@@ -22,7 +22,9 @@ from pipeline.fixtureweb.server import DEFAULT_SLOW_SECONDS, serve
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.fixtureweb", description=__doc__)
     parser.add_argument("command", nargs="?", choices=("serve", "manifest"), default="serve")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="an address, or one per site separated by commas"
+    )
     parser.add_argument("--port", type=int, default=0, help="first site's port (0: free ports)")
     parser.add_argument(
         "--bench", type=int, metavar="N", help="serve only a bench site of N articles"
@@ -37,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     sites = [generate_bench_site(args.bench)] if args.bench else None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with serve(args.host, args.port, sites=sites, slow_seconds=args.slow_seconds) as web:
+    host = args.host.split(",") if "," in args.host else args.host
+    with serve(host, args.port, sites=sites, slow_seconds=args.slow_seconds) as web:
         print(json.dumps(web.sites), flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()

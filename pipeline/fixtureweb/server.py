@@ -113,7 +113,7 @@ class FixtureWeb:
     def __init__(
         self,
         sites: Sequence[Site],
-        host: str = "127.0.0.1",
+        host: str | Sequence[str] = "127.0.0.1",
         port: int = 0,
         *,
         slow_seconds: float = DEFAULT_SLOW_SECONDS,
@@ -128,9 +128,12 @@ class FixtureWeb:
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
         bases: dict[str, str] = {}
+        hosts = [host] * len(sites) if isinstance(host, str) else list(host)
+        if len(hosts) != len(sites):
+            raise ValueError(f"{len(hosts)} hosts given for {len(sites)} sites")
         try:
-            for index, site in enumerate(sites):
-                server = _Server((host, port + index if port else 0), self, site)
+            for index, (site, site_host) in enumerate(zip(sites, hosts, strict=True)):
+                server = _Server((site_host, port + index if port else 0), self, site)
                 self._servers.append(server)
                 bound_host, bound_port = server.server_address[:2]
                 bases[site.name] = f"http://{bound_host}:{bound_port}"
@@ -224,7 +227,7 @@ class FixtureWeb:
 
 
 def serve(
-    host: str = "127.0.0.1",
+    host: str | Sequence[str] = "127.0.0.1",
     port: int = 0,
     *,
     sites: Iterable[Site] | None = None,
@@ -233,6 +236,9 @@ def serve(
     """Start the fixture web (by default the three news sites) and return it running.
 
     ``port=0`` gives each site a free port; a fixed ``port`` gives site *i* ``port + i``.
+    ``host`` may be one address per site (e.g. 127.0.0.1, 127.0.0.2, 127.0.0.3 on Linux, where
+    all of 127/8 is loopback) so that per-host logic (download slots, offsite checks) tells the
+    sites apart too.
     """
     if sites is None:
         from pipeline.fixtureweb.catalog import default_sites
