@@ -61,7 +61,7 @@ def classify(block: Block, rules: ChromeRules, options: BodyOptions) -> ScoredBl
         return ScoredBlock(block, EDGE, 0.0, "edge")
     threshold = options.min_good_chars_cjk if block.cjk else options.min_good_chars
     scale = 3.0 if block.cjk else 1.0
-    if block.kind in ("h1", "h2", "h3", "h4", "h5", "h6", "caption"):
+    if block.kind in ("h1", "caption"):
         return ScoredBlock(block, SHORT, 0.0)
     if own >= threshold and density <= options.max_link_density:
         punctuated = bool(_PUNCT.search(block.text))
@@ -313,14 +313,30 @@ def _drop_title(items: list[ScoredBlock], title: str | None) -> list[ScoredBlock
 
 
 def _trim_edges(items: list[ScoredBlock]) -> list[ScoredBlock]:
-    """Datelines, labels, captions and trailing headings at the edges are not article text."""
+    """Datelines, labels, captions and trailing headings at the edges are not article text.
+
+    Edge lines are dropped anywhere before the first and after the last paragraph, so a
+    kicker heading above a dateline does not shield it; a dateline between a long standfirst
+    (a heading) and the first paragraph goes too."""
+    first_paragraph = next(
+        (i for i, item in enumerate(items) if item.label == GOOD and item.block.kind[0] != "h"),
+        len(items),
+    )
+    items = [
+        item for i, item in enumerate(items) if not (i < first_paragraph and item.label == EDGE)
+    ]
+    last = max((i for i, item in enumerate(items) if item.label == GOOD), default=-1)
+    if last < 0:
+        return items
+    tail = [item for item in items[last + 1 :] if item.label != EDGE]
+    head_end = next(i for i, item in enumerate(items) if item.label == GOOD)
     start = 0
-    while start < len(items) and _edge_chrome(items[start], leading=True):
+    while start < head_end and _edge_chrome(items[start], leading=True):
         start += 1
-    end = len(items)
-    while end > start and _edge_chrome(items[end - 1], leading=False):
+    end = len(tail)
+    while end > 0 and _edge_chrome(tail[end - 1], leading=False):
         end -= 1
-    return items[start:end]
+    return items[start : last + 1] + tail[:end]
 
 
 def _edge_chrome(item: ScoredBlock, *, leading: bool) -> bool:
