@@ -1,0 +1,216 @@
+"""Incremental crawling: the fetch decisions, claims shared between runs, and repeated crawls."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import Engine, text
+
+from pipeline.crawlstate import (
+    ArticleCandidate,
+    CrawlState,
+    KnownUrl,
+    RecheckPolicy,
+    due_at,
+    plan_fetch,
+)
+from pipeline.fixtureweb import FixtureWeb
+from pipeline.fixtureweb.manifest import Manifest
+from tests.test_spiders import run_crawl
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+POLICY = RecheckPolicy(
+    recheck_within_days=3,
+    recheck_interval_hours=6,
+    dropped_recheck_hours=24 * 7,
+    gone_recheck_hours=24 * 30,
+    claim_ttl_seconds=3600,
+)
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+# --- the pure rules ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "stored", "published", "expected"),
+    [
+        (200, True, NOW - DAY, NOW - 2 * HOUR + 6 * HOUR),  # recent article: every 6 h
+        (200, True, NOW - 10 * DAY, None),  # old article: never again
+        (304, False, NOW - DAY, NOW - 2 * HOUR + 6 * HOUR),  # 304 keeps the article's schedule
+        (None, False, None, NOW - 2 * HOUR),  # network error: next run
+        (503, False, None, NOW - 2 * HOUR),
+        (429, False, None, NOW - 2 * HOUR),
+        (404, False, None, NOW - 2 * HOUR + 30 * DAY),
+        (200, False, None, NOW - 2 * HOUR + 7 * DAY),  # fetched, not an article
+    ],
+)
+def test_due_at(
+    status: int | None, stored: bool, published: datetime | None, expected: datetime | None
+) -> None:
+    fetched = NOW - 2 * HOUR
+    assert (
+        due_at(fetched, status=status, stored=stored, published=published, now=NOW, policy=POLICY)
+        == expected
+    )
+
+
+def test_plan_fetch_new_known_and_due_urls() -> None:
+    url = "http://a/2026/11/24/x.html"
+    assert plan_fetch(url, None, NOW, POLICY) == plan_fetch(url, KnownUrl(url), NOW, POLICY)
+    assert plan_fetch(url, None, NOW, POLICY).recheck is False  # type: ignore[union-attr]
+
+    fresh = KnownUrl(
+        url, stored=True, status=200, fetched_at=NOW - HOUR, published=NOW - DAY, etag='"v1"'
+    )
+    assert plan_fetch(url, fresh, NOW, POLICY) is None
+
+    due = KnownUrl(
+        url,
+        stored=True,
+        status=200,
+        fetched_at=NOW - 7 * HOUR,
+        published=NOW - DAY,
+        etag='"v1"',
+        last_modified="Tue, 24 Nov 2026 10:00:00 GMT",
+    )
+    plan = plan_fetch(url, due, NOW, POLICY)
+    assert plan is not None and plan.recheck
+    assert plan.headers == {
+        "If-None-Match": '"v1"',
+        "If-Modified-Since": "Tue, 24 Nov 2026 10:00:00 GMT",
+    }
+
+    old = KnownUrl(
+        url, stored=True, status=200, fetched_at=NOW - 30 * DAY, published=NOW - 40 * DAY
+    )
+    assert plan_fetch(url, old, NOW, POLICY) is None
+
+    # No publication date: the first time it was seen stands in for it.
+    undated = KnownUrl(
+        url, stored=True, status=200, fetched_at=NOW - 7 * HOUR, first_seen=NOW - DAY
+    )
+    assert plan_fetch(url, undated, NOW, POLICY) is not None
+
+    failed = KnownUrl(url, status=None, fetched_at=NOW - HOUR)
+    assert plan_fetch(url, failed, NOW, POLICY) is not None
+
+
+# --- the state in PostgreSQL ---------------------------------------------------------------------
+
+
+def _state(engine: Engine, **policy: float) -> CrawlState:
+    return CrawlState(engine, source="local", policy=RecheckPolicy(**policy), flush_rows=1)
+
+
+def _urls(*names: str) -> list[ArticleCandidate]:
+    return [ArticleCandidate(f"http://a/2026/11/24/{n}.html") for n in names]
+
+
+def test_two_runs_share_one_frontier_through_claims(clean_db: Engine) -> None:
+    first, second = _state(clean_db), _state(clean_db)
+
+    assert set(first.plan(_urls("a", "b"))) == {
+        "http://a/2026/11/24/a.html",
+        "http://a/2026/11/24/b.html",
+    }
+    # A concurrent run gets only what the first has not claimed.
+    assert set(second.plan(_urls("a", "b", "c"))) == {"http://a/2026/11/24/c.html"}
+    # The same run never plans a URL twice: no in-memory seen-set needed.
+    assert first.plan(_urls("a", "b")) == {}
+
+    first.record_fetch("http://a/2026/11/24/a.html", 200, {"etag": '"e1"'})
+    first.record_outcome("http://a/2026/11/24/a.html", stored=True, published=datetime.now(UTC))
+    assert second.plan(_urls("a")) == {}  # fetched and fresh
+
+    # A run that died holding a claim: after the claim TTL another run takes the URL over.
+    late = _state(clean_db, claim_ttl_seconds=0)
+    assert set(late.plan(_urls("b"))) == {"http://a/2026/11/24/b.html"}
+
+    # A recheck after the interval carries the stored validator.
+    eager = _state(clean_db, recheck_interval_hours=0)
+    plans = eager.plan(_urls("a"))
+    assert plans["http://a/2026/11/24/a.html"].headers == {"If-None-Match": '"e1"'}
+    for state in (first, second, late, eager):
+        state.close()
+
+
+def test_articles_stored_under_another_url_are_known(clean_db: Engine) -> None:
+    with clean_db.begin() as conn:
+        article_id = conn.execute(
+            text(
+                "INSERT INTO articles (url, canonical_url, content_hash, published, fetched_at, etag)"
+                " VALUES (:u, :u, 'h1', now(), now(), '\"x\"') RETURNING id"
+            ),
+            {"u": "http://a/2026/11/24/story.html"},
+        ).scalar_one()
+        conn.execute(
+            text("INSERT INTO article_urls (url, article_id) VALUES (:u, :id)"),
+            {"u": "http://a/2026/11/24/story.html", "id": article_id},
+        )
+    state = _state(clean_db)
+    tracked = "http://a/2026/11/24/story.html?utm_source=feed"
+    known = state.lookup([tracked])
+    assert known[tracked].stored and known[tracked].etag == '"x"'
+    assert state.plan([ArticleCandidate(tracked)]) == {}
+    state.close()
+
+
+# --- repeated crawls of the fixture web ----------------------------------------------------------
+
+
+def test_second_crawl_fetches_only_new_and_due_pages(
+    fresh_web: FixtureWeb,
+    web_manifest: Manifest,
+    clean_db: Engine,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    ledger = web_manifest.site("ledger")
+    feed = fresh_web.url("ledger", ledger.feeds[0])
+    in_feed = [a for a in ledger.articles if a.in_feeds]
+    incremental = {"NEWSMILL_INCREMENTAL": True, "NEWSMILL_DATABASE_URL": database_url}
+    env = {"DATABASE_URL": database_url}
+
+    first = run_crawl("feed", {"feeds": feed}, tmp_path, incremental, env=env)
+    assert first.paths() == {a.path for a in in_feed}
+
+    # Right after: only robots.txt and the feed itself are fetched.
+    fresh_web.clear_requests()
+    second = run_crawl("feed", {"feeds": feed}, tmp_path, incremental, env=env)
+    assert second.items == []
+    assert {r.path for r in fresh_web.requests("ledger")} == {"/robots.txt", ledger.feeds[0]}
+    assert second.stat("newsmill/skipped/known") == len(first.items)
+
+    # Later: recent articles are due. Choose the window so that exactly the three newest
+    # articles count as recent, whatever today's date.
+    now = datetime.now(UTC)
+    newest = sorted((a.published for a in in_feed), reverse=True)
+    window = (now - newest[2]).total_seconds() / 86400 + 1e-3
+    recent = {a.path for a in in_feed if (now - a.published).total_seconds() / 86400 <= window}
+    assert 3 <= len(recent) < len(in_feed)
+    changing = next(a for a in ledger.articles if a.changes_on_advance)
+    fresh_web.advance()
+    fresh_web.clear_requests()
+    third = run_crawl(
+        "feed",
+        {"feeds": feed},
+        tmp_path,
+        {
+            **incremental,
+            "NEWSMILL_RECHECK_INTERVAL_HOURS": 0,
+            "NEWSMILL_RECHECK_WITHIN_DAYS": window,
+        },
+        env=env,
+    )
+    article_requests = [r for r in fresh_web.requests("ledger") if ".html" in r.path]
+    assert {urlsplit(r.path).path for r in article_requests} == recent
+    assert all("if-none-match" in r.headers for r in article_requests)  # conditional rechecks
+    unchanged = recent - {changing.path}
+    assert third.stat("newsmill/not_modified") == len(unchanged)
+    # Only a changed page reaches the item pipelines again.
+    assert third.paths() == ({changing.path} & recent)
