@@ -159,8 +159,18 @@ class HuxinSite:
         newer = siblings[position - 1] if position > 0 else None
         older = siblings[position + 1] if position + 1 < len(siblings) else None
         related = [s for s in self.stories if s is not story and s.section == story.section][:3]
-        body = "\n".join(render_block(b) for b in story.blocks)
+        rendered = [render_block(b) for b in story.blocks]
         credit = content.CREDITS[index % len(content.CREDITS)]
+        photo_credit = ""
+        if index % 2 == 0:
+            # Photo in the body, centred in its own <p>, as these CMSs emit it; credited below.
+            rendered.insert(
+                1,
+                f'<p style="text-align:center"><img src="/uploads/2026/11/{story.key}.jpg" '
+                'alt="" width="600" /></p>',
+            )
+            photo_credit = '<p class="tpcredit">文中图均陈正宝 摄</p>'
+        body = "\n".join(rendered)
         editor = rng.choice(("责任编辑：王蕾", "责任编辑：顾一鸣", "责任编辑：沈佳"))
         main = f"""
 <div class="wz_position">我的位置：<a href="/">首页</a> &gt; <a href="/channel/{story.section}/">{channel}</a> &gt; <a href="/channel/{story.section}/">{column}</a> &gt; 文章详情</div>
@@ -182,6 +192,7 @@ class HuxinSite:
     <div class="wz_contents_txt" id="newscontent">
 {body}
       <p class="tpcredit">{esc(credit)}</p>
+      {photo_credit}
       <p class="editor">{editor}</p>
     </div>
     <div class="prev_next">
