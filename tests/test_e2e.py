@@ -1,0 +1,153 @@
+"""End to end: the CLI and `scrapy crawl` over the fixture web into PostgreSQL, deduplicated."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import Engine, text
+
+from pipeline.demo import write_demo_sources
+from pipeline.fixtureweb import FixtureWeb
+from pipeline.fixtureweb.manifest import Manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWSMILL = [sys.executable, "-m", "pipeline.cli"]
+
+pytestmark = pytest.mark.slow
+
+
+def _run(
+    cmd: list[str], env: dict[str, str], timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _stored(engine: Engine) -> dict[str, dict[str, object]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT id, canonical_url, title, text, published, authors FROM articles")
+        ).mappings()
+        return {urlsplit(r["canonical_url"]).path: dict(r) for r in rows}
+
+
+def test_demo_stores_every_article_once_without_chrome(
+    clean_db: Engine, database_env: dict[str, str], web_manifest: Manifest
+) -> None:
+    result = _run([*NEWSMILL, "demo", "--port", "0", "--quiet"], database_env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    stored_line = re.search(r"articles stored\s+(\d+)", result.stdout)
+    assert stored_line and int(stored_line.group(1)) >= 20, result.stdout
+
+    stored = _stored(clean_db)
+    expected = {a.path: a for a in web_manifest.unique_articles()}
+    assert set(stored) == set(expected)
+    for path, article in expected.items():
+        row = stored[path]
+        assert row["title"] == article.title, path
+        assert row["published"] == article.published, path
+        assert article.sentence in row["text"], path
+    chrome = {s for site in web_manifest.sites.values() for s in site.chrome_strings}
+    leaks = {(path, s) for path, row in stored.items() for s in chrome if s in str(row["text"])}
+    assert not leaks
+
+    # Every URL an article was reached under points at the one stored copy.
+    with clean_db.connect() as conn:
+        urls = conn.execute(
+            text(
+                "SELECT u.url, a.canonical_url FROM article_urls u JOIN articles a ON a.id = u.article_id"
+            )
+        ).all()
+    by_path = {urlsplit(u).path: urlsplit(c).path for u, c in urls}
+    for pair in web_manifest.duplicates:
+        if pair.original[0] != "ledger" and pair.kind != "content":
+            continue
+        copy_path = urlsplit(pair.copy[1]).path
+        assert by_path.get(copy_path) == urlsplit(pair.original[1]).path, pair
+
+
+def test_two_concurrent_crawls_store_each_article_exactly_once(
+    clean_db: Engine,
+    database_env: dict[str, str],
+    fresh_web: FixtureWeb,
+    web_manifest: Manifest,
+    tmp_path: Path,
+) -> None:
+    write_demo_sources(fresh_web, tmp_path)
+    args = ["-a", "name=ledger", "-a", f"sources_dir={tmp_path}"]
+    env = {**database_env, "NEWSMILL_LOG_LEVEL": "WARNING"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "source", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+        subprocess.Popen(
+            [*NEWSMILL, "crawl", "source", *args, "--quiet"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err[-3000:]
+
+    expected = {a.path for a in web_manifest.unique_articles(["ledger"])}
+    with clean_db.connect() as conn:
+        rows = conn.execute(text("SELECT canonical_url FROM articles")).scalars().all()
+        runs = conn.execute(text("SELECT status, stats FROM crawl_runs")).all()
+    paths = [urlsplit(u).path for u in rows]
+    assert sorted(paths) == sorted(expected)  # no path twice, none missing
+    assert len(runs) == 2 and all(status == "finished" for status, _ in runs)
+    assert sum(stats.get("newsmill/stored", 0) for _, stats in runs) == len(expected)
+
+
+def test_second_crawl_fetches_only_discovery_pages(
+    clean_db: Engine, database_env: dict[str, str], fresh_web: FixtureWeb, tmp_path: Path
+) -> None:
+    write_demo_sources(fresh_web, tmp_path)
+    cmd = [*NEWSMILL, "crawl", "--source", "huxin", "-a", f"sources_dir={tmp_path}", "--quiet"]
+    first = _run(cmd, database_env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    fresh_web.reset()  # clears the request log
+    second = _run(cmd, database_env)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert re.search(r"articles stored\s+0\b", second.stdout), second.stdout
+    fetched = [r.path for r in fresh_web.requests("huxin")]
+    assert fetched and not [p for p in fetched if "/html/" in p], fetched
+
+
+def test_unreachable_database_is_one_line_without_password(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": "postgresql://news:s3cret@127.0.0.1:1/newsdb"}
+    result = _run([*NEWSMILL, "crawl", "urls", "-a", "urls=http://127.0.0.1:1/x"], env, timeout=60)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "127.0.0.1:1" in lines[0] and "newsdb" in lines[0]
+    assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_runs_lists_recorded_crawls(clean_db: Engine, database_env: dict[str, str]) -> None:
+    with clean_db.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO crawl_runs (spider, source, started_at, finished_at, status, stats) "
+                "VALUES ('feed', 'ledger', now() - interval '5 seconds', now(), 'finished', "
+                """'{"newsmill/stored": 7, "newsmill/dropped/not_html": 2}')"""
+            )
+        )
+    result = _run([*NEWSMILL, "runs"], database_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    row = [line for line in result.stdout.splitlines() if "ledger" in line]
+    assert row and row[0].split()[-3:] == ["7", "0", "2"]
