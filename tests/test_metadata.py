@@ -138,6 +138,12 @@ def test_section_suffix_dropped_when_og_and_h1_agree() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
+        ("劳伦斯：一个无法定义的“洛克菲勒”-搜狐财经", "劳伦斯：一个无法定义的“洛克菲勒”"),
+        ("促进航天技术更好惠及人民--时政--人民网", "促进航天技术更好惠及人民"),
+        (
+            "千龙网--汽车--广汽回应现代合资内幕 全面合作项目即将展开",
+            "广汽回应现代合资内幕 全面合作项目即将展开",
+        ),
         ("Fialova vláda podá demisi - Seznam Zprávy", "Fialova vláda podá demisi"),
         ("Headline here – The Gateway Pundit | by Cristina Laila", "Headline here"),
         ("Ausschuss tagt | tagesschau.de", "Ausschuss tagt"),

@@ -122,11 +122,13 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             rel = (element.get("rel") or "").lower().split()
             if "canonical" in rel and canonical is None and element.get("href"):
                 canonical = element.get("href").strip()
-        elif tag == "title" and title is None:
+        elif (
+            tag == "title"
+            and title is None
             # The first <title> outside <svg>: inline icons carry their own.
-            parent = element.getparent()
-            if parent is not None and parent.tag in ("head", "html"):
-                title = " ".join(element.text_content().split()) or None
+            and not any(a.tag == "svg" for a in element.iterancestors())
+        ):
+            title = " ".join(element.text_content().split()) or None
     # XPath filters in C: visiting every <a> from Python costs more than all meta tags.
     for element in AUTHOR_LINKS(tree):
         if "author" in (element.get("rel") or "").lower().split():

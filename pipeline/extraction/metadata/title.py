@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 # Separators that join a headline to a site name ("Headline | CBC News", "标题_新浪网").
-SEPARATORS = re.compile(r"\s+[|–—·•»:]\s+|\s+-{1,2}\s+|\s*[_｜|]\s*|\s+::\s+|--|\s+/\s+")
+SEPARATORS = re.compile(
+    r"\s+[|–—·•»:]\s+|\s+-{1,2}(?:\s+|$)|\s*[_｜|]\s*|\s+::\s+|--|\s+/\s+"
+    # "标题-搜狐财经": Chinese titles glue a bare hyphen between headline and portal.
+    r"|(?<=[\u4e00-\u9fff”」）)])-(?=[\u4e00-\u9fff])"
+)
 _WS = re.compile(r"\s+")
 
 
@@ -64,6 +68,19 @@ def _is_site_part(part: str, sites: set[str]) -> bool:
     )
 
 
+# Chinese portal titles: "标题_新浪房产_新浪网", "标题--时政--人民网", "千龙网--汽车--标题".
+_CJK_TITLE = re.compile(r"[\u4e00-\u9fff]")
+_PORTAL_PART = re.compile(r"(?:网|报|台|频道|在线|论坛|社区|博客|新闻|资讯|中心|首页|官网)$")
+
+
+def _is_portal_part(part: str, headline: str) -> bool:
+    """A short trailing/leading part of a Chinese title that names a channel or site."""
+    part = part.strip()
+    return bool(_CJK_TITLE.search(headline)) and (
+        _PORTAL_PART.search(part) is not None or (len(part) <= 6 and len(headline) >= 12)
+    )
+
+
 def strip_site_name(title: str, sites: set[str]) -> str:
     """Drop leading/trailing separator-delimited parts that name the site."""
     title = normalize(title)
@@ -72,12 +89,23 @@ def strip_site_name(title: str, sites: set[str]) -> str:
         return title
     separators = SEPARATORS.findall(title)
     # Trailing parts first (the common case), then leading ones.
-    while len(parts) > 1 and _is_site_part(parts[-1], sites):
+    while len(parts) > 1 and (
+        _is_site_part(parts[-1], sites) or _is_portal_part(parts[-1], max(parts, key=len))
+    ):
         parts.pop()
         separators.pop()
-    while len(parts) > 1 and _is_site_part(parts[0], sites):
+    popped_leading = False
+    while len(parts) > 1 and (
+        _is_site_part(parts[0], sites)
+        # A leading part must name a site ("千龙网--汽车--标题"); the channel after it may not.
+        or (
+            _is_portal_part(parts[0], max(parts, key=len))
+            and (popped_leading or _PORTAL_PART.search(parts[0]) is not None)
+        )
+    ):
         parts.pop(0)
         separators.pop(0)
+        popped_leading = True
     out = parts[0]
     for separator, part in zip(separators, parts[1:], strict=False):
         out += separator + part
