@@ -83,7 +83,7 @@ CHROME_CLASS_TOKENS: frozenset[str] = frozenset(
 # weak: layout words ("sidebar-grid", "widget", "footer") also name the wrappers of real article
 # text, so a weakly matched element that holds paragraph text is kept for the body finder.
 STRONG_CLASS_RULES: frozenset[str] = frozenset(
-    {"comments", "share", "breadcrumb", "cookie", "app", "prevnext", "hidden", "popup",
+    {"comments", "share", "breadcrumb", "cookie", "app", "prevnext", "hidden", "popup", "byline-box",
      "comment", "pinglun", "social", "print", "email", "login"}
 )  # fmt: skip
 
@@ -134,6 +134,8 @@ END_MARKERS: tuple[NamedPattern, ...] = (
     _named("comments-heading", r"^\W*(\d+\s*)?(comments?|responses?|replies|reader comments|leave a (reply|comment)|post a comment|join the (conversation|discussion)|discussion|kommentare|comentarios|commentaires|commenti|评论\s*[(（]?\d*[)）]?|网友评论|最新评论|热门评论|我也说两句|发表评论)(\s*[(（]\d+[)）])?\W*$"),
     _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|mehr zum thema|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
     _named("prevnext", r"^\s*(上一篇|下一篇)\s*[:：]"),
+    _named("about-author", r"^\W*(about the authors?|über (den|die) autor(in|en)?|sobre (o|el|la) autora?|à propos de l'auteur|sull'autore|关于作者|作者简介)\W*$"),
+    NamedPattern("about-person", re.compile(r"^\W*(About|Über|Sobre|À propos de)\s+" + _NAME + r"\W*$")),
 )  # fmt: skip
 
 

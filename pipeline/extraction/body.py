@@ -253,11 +253,16 @@ def _cut_at_end_marker(
             seen += item.weight
             continue
         late = bool(total) and seen / total >= options.end_marker_min_share
-        if not (late and item.block.chars <= 60 and end_marker_rule(item.block.text, rules)):
+        marker = end_marker_rule(item.block.text, rules) if item.block.chars <= 60 else None
+        if not (late and marker):
             continue
         before = items[:index]
         article_parents = {b.block.owner.getparent() for b in before if b.label == GOOD} - {None}
         section = _marker_section(item.block.owner, before)
+        if section is item.block.owner and marker in _FINAL_MARKERS:
+            # A comments or about-the-author heading among the article's own paragraphs:
+            # in such flat markup, everything after the heading belongs to it.
+            return before
         kept = list(before)
         for later in items[index + 1 :]:
             owner = later.block.owner
@@ -267,6 +272,10 @@ def _cut_at_end_marker(
                 kept.append(later)
         return kept
     return items
+
+
+# Markers after which the article never resumes (a "Related" box may sit mid-article).
+_FINAL_MARKERS = frozenset({"comments-heading", "about-author", "about-person", "prevnext"})
 
 
 def _continues_article(owner: HtmlElement, article_parents: set[HtmlElement]) -> bool:
