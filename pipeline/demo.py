@@ -25,7 +25,8 @@ def write_demo_sources(web: FixtureWeb, directory: Path) -> list[str]:
             "timezone": site.timezone,
             "feeds": [web.url(name, path) for path in site.feeds],
             "sitemaps": [web.url(name, path) for path in site.sitemaps],
-            "sections": [web.url(name, path) for path in site.sections],
+            # The home page too: it links the site's error cases, which a demo should show counted.
+            "sections": [web.url(name, path) for path in (site.home, *site.sections)],
         }
         (directory / f"{name}.yaml").write_text(
             yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
