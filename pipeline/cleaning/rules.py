@@ -125,6 +125,7 @@ EDGE_LINES: tuple[NamedPattern, ...] = (
     _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？]$"),
     _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?|Min\.?)\s*(read|Lesezeit|de lectura|lecture|di lettura|läsning)|(Lesezeit|Reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
     _named("label", r"^\W*(tags?|topics?|filed under|schlagworte|themen|标签|关键词|关键字|分类|栏目)\s*[:：]?.{0,60}$"),
+    _named("meta-label", r"^\W*(author|authors|publish(ed)? (date|on)|date|posted( on)?|updated|source|autor|datum|quelle|fecha|auteur)\s*[:：]?\s*$"),
     _named("audio", r"^\W*(listen to (this|the) article|listen|audio|save|saved|gift (this )?article|bookmark|vorlesen|artikel anhören|merken|teilen|drucken|font size|text size|a\+?\s*a-?)\W*$"),
 )  # fmt: skip
 

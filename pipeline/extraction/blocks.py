@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+# Text under an image (photo captions and credits) is not article text; it goes to Image.caption.
+_CAPTION_CLASS = re.compile(
+    r"caption|photo-?credit|image-?credit|img-?credit|credit-?line|photo-?text|img-?desc|"
+    r"image-?desc|bildunterschrift|bildtext|legende|legend|pic-?info|tuzhu|gallery-?count",
+    re.I,
+)
 _WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -107,7 +113,14 @@ class _Builder:
         self.link_chars = 0
 
 
-def _kind_for(tag: str, parent_kind: str) -> str:
+def _kind_for(tag: str, parent_kind: str, element: HtmlElement) -> str:
+    if parent_kind == "caption":
+        return "caption"
+    if tag in ("figcaption", "caption", "figure"):
+        return "caption"
+    names = element.get("class") or element.get("id")
+    if names and _CAPTION_CLASS.search(names):
+        return "caption"
     if tag in _HEADINGS:
         return tag
     if tag in ("li", "dd", "dt"):
@@ -116,8 +129,6 @@ def _kind_for(tag: str, parent_kind: str) -> str:
         return "quote"
     if tag == "pre":
         return "pre"
-    if tag in ("figcaption", "caption"):
-        return "caption"
     if tag in ("td", "th"):
         return "td" if parent_kind not in ("quote", "caption", "li") else parent_kind
     return parent_kind if parent_kind in ("quote", "caption", "li", "pre", "td") else "p"
@@ -201,7 +212,7 @@ def _walk(
                 if block:
                     builder.blocks.append(block)
             else:
-                child_kind = _kind_for(tag, kind)
+                child_kind = _kind_for(tag, kind, child)
                 child_list = tag if tag in ("ul", "ol") else list_tag
                 saved = builder.open_inline
                 builder.open_inline = []
