@@ -477,3 +477,17 @@ def test_site_domain_is_not_listed_next_to_a_person() -> None:
     )
     md = extract_metadata(page(head=head), "https://www.cleveland.com/news/x.html")
     assert md.authors == ["Troy L. Smith"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ggjjzhzz 发表于 2005-9-15 11:46:00", ["ggjjzhzz"]),
+        ("由海姑娘张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论", ["海姑娘"]),
+        ("〓 网易娱乐 明星话题 发布时间 2005/03/15 22:36:13 by duscha 〓", ["duscha"]),
+        ("本文由新华社发布", []),
+    ],
+)
+def test_forum_and_blog_posters(line: str, expected: list[str]) -> None:
+    body = "<div class='post'><p>帖子正文内容。</p><p>" + line + "</p></div>"
+    assert extract_metadata(page(body=body), None).authors == expected

@@ -263,6 +263,7 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
     yield bylines.text_byline(page.header)
     yield bylines.labelled_author(list(page.text.lines))
     yield bylines.bracketed_byline(page.header)
+    yield bylines.posted_by(page.text.lines)
     yield bylines.editor_names(page.text.lines)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .authors import dedupe, split_names
+from .authors import clean_name, dedupe, split_names
 
 SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "iframe", "select", "option"}
@@ -70,7 +70,7 @@ ZH_CREDIT = re.compile(
     r"((?:责任编辑|责编|编辑|校对|审核|审校|监制|摄影|图片来源|题图来源|题图|图片|翻译|编译|通讯员|实习生)\s*[:：]\s*[^\s|]{1,30}(?:\s+[\u4e00-\u9fff]{2,4}(?=\s|$))*)"
 )
 DATE_LABEL = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|时间|日期|Datum|Date|Published(?: on)?|Posted(?: on)?|"
+    r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|张贴|时间|日期|Datum|Date|Published(?: on)?|Posted(?: on)?|"
     r"Veröffentlicht(?: am)?|Erschienen(?: am)?|Erstellt(?: am)?|Publicado(?: el)?|Publié(?: le)?|Pubblicato(?: il)?|"
     r"Publicerad|Publisert|Gepubliceerd(?: op)?|Opublikowano|Yayınlanma(?: Tarihi)?|Опубликовано|Diterbitkan|Đăng)"
     r"\s*[:：]?\s*",
@@ -323,6 +323,38 @@ def bracketed_byline(lines: list[str]) -> list[str]:
                 if names:
                     return names
     return []
+
+
+# Forum and blog conventions: "ggjjzhzz 发表于 2005-9-15", "由海姑娘张贴 @ 2005-06-14",
+# "发布时间 2005/03/15 22:36:13 by duscha".
+POSTED_BY: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^(?:楼主\s*[:：]?\s*)?([^\s:：]{2,20})\s*发表于"),
+    re.compile(r"由\s*([^\s:：@]{1,20}?)\s*(?:张贴|发表|发布)\b"),
+    re.compile(r"^(?:由\s*)?([^\s:：@]{2,20}?)\s*张贴"),
+    re.compile(r"(?:发布时间|发表时间|时间)\s*[:：]?\s*[\d/\-: ]{8,}\s*by\s+([^\s〓|]{2,30})"),
+)
+
+
+def posted_by(lines: tuple[str, ...]) -> list[str]:
+    """The poster of a forum thread or blog entry; nicknames may be lower-case Latin."""
+    for line in lines:
+        if len(line) > 120 or not ("发" in line or "张贴" in line or " by " in line):
+            continue
+        for pattern in POSTED_BY:
+            match = pattern.search(line)
+            if match:
+                name = match.group(1).strip()
+                if _acceptable_nickname(name):
+                    return [name]
+    return []
+
+
+def _acceptable_nickname(name: str) -> bool:
+    if name.isdigit() or "http" in name or len(name) < 2:
+        return False
+    if _has_cjk(name):
+        return clean_name(name) == name
+    return bool(re.fullmatch(r"[\w.\-]{2,30}", name))
 
 
 def editor_names(lines: tuple[str, ...]) -> list[str]:
