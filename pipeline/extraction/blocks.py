@@ -116,8 +116,10 @@ class _Builder:
 def _kind_for(tag: str, parent_kind: str, element: HtmlElement) -> str:
     if parent_kind == "caption":
         return "caption"
-    if tag in ("figcaption", "caption", "figure"):
+    if tag in ("figcaption", "caption"):
         return "caption"
+    if tag == "figure" and element.find(".//blockquote") is None:
+        return "caption"  # a figure is an image and its caption, unless it frames a quote
     names = element.get("class") or element.get("id")
     if names and _CAPTION_CLASS.search(names):
         return "caption"

@@ -131,7 +131,10 @@ def select_body(
     if find_container and any(item.label == GOOD for item in scored):
         container = choose_container(scored, root)
         cache: dict[HtmlElement, bool] = {}
-        inside = [item for item in scored if _inside(item.block.owner, container, cache)]
+        positions = [
+            i for i, item in enumerate(scored) if _inside(item.block.owner, container, cache)
+        ]
+        inside = _with_lead(scored, positions[0], title) + [scored[i] for i in positions]
     else:
         inside = scored
     inside = _cut_at_end_marker(inside, rules, options)
@@ -139,6 +142,26 @@ def select_body(
     inside = _best_region(inside)
     kept = [item for item in inside if item.label != BAD]
     return _trim_edges(kept)
+
+
+def _with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[ScoredBlock]:
+    """Paragraphs just above the chosen container (a standfirst in the header, below the
+    headline) with nothing but images, captions and datelines in between."""
+    lead: list[ScoredBlock] = []
+    index = first - 1
+    while index >= 0 and len(lead) < 2:
+        item = scored[index]
+        block = item.block
+        if item.label == BAD or block.kind == "h1" or (title and _same_title(block.text, title)):
+            break
+        if item.label == GOOD:
+            if block.kind != "p":
+                break
+            lead.insert(0, item)
+        elif not (item.label == EDGE or block.kind in ("img", "caption") or not block.chars):
+            break
+        index -= 1
+    return lead
 
 
 def _demote_teasers(scored: list[ScoredBlock]) -> None:
