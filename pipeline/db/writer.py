@@ -188,16 +188,15 @@ WHERE a.canonical_url = s.canonical_url
 RETURNING a.id, s.canonical_url
 """
 
-# A re-crawl with the same text: only the small columns change, the body is not rewritten.
+# A re-crawl with the same text: only keys travel (no bodies), only small columns change.
 _TOUCH_UNCHANGED = f"""
 UPDATE articles a SET
     last_seen = now(),
     {", ".join(f"{c} = COALESCE(s.{c}, a.{c})" for c in _FETCH_COLUMNS)}
-FROM newsmill_staging s
-WHERE a.canonical_url = s.canonical_url
-  AND a.content_hash = s.content_hash
-  AND s.canonical_url <> ALL(%s)
-RETURNING a.id, s.canonical_url
+FROM unnest(%s::text[], %s::text[], %s::smallint[], %s::text[], %s::text[], %s::timestamptz[])
+    AS s(canonical_url, content_hash, {", ".join(_FETCH_COLUMNS)})
+WHERE a.canonical_url = s.canonical_url AND a.content_hash = s.content_hash
+RETURNING a.id, a.canonical_url
 """
 
 _FIND_SAME_CONTENT = """
@@ -266,25 +265,41 @@ def _rounds(records: Sequence[ArticleRecord]) -> list[list[int]]:
     return rounds
 
 
+def _touch_columns(records: Sequence[ArticleRecord]) -> list[list[Any]]:
+    return [
+        [r.canonical_url for r in records],
+        [r.content_hash for r in records],
+        [r.http_status for r in records],
+        [r.etag for r in records],
+        [r.last_modified for r in records],
+        [r.fetched_at for r in records],
+    ]
+
+
 def _write_round(
-    cur: psycopg.Cursor[Any], records: Sequence[ArticleRecord], first: bool
+    cur: psycopg.Cursor[Any], records: Sequence[ArticleRecord], staging_used: bool
 ) -> dict[str, tuple[WriteOutcome, int]]:
-    if not first:
+    """Classify and write one round (unique canonical URLs and hashes) with set statements."""
+    resolved: dict[str, tuple[WriteOutcome, int]] = {}
+    cur.execute(_TOUCH_UNCHANGED, _touch_columns(records))
+    for article_id, canonical in cur.fetchall():
+        resolved[canonical] = (WriteOutcome.UNCHANGED, article_id)
+    pending = [r for r in records if r.canonical_url not in resolved]
+    if not pending:
+        return resolved
+
+    if staging_used:
         cur.execute("DELETE FROM newsmill_staging")
     with cur.copy(f"COPY newsmill_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN") as copy:
-        for record in records:
+        for record in pending:
             copy.write_row(_staging_row(record))
-
-    resolved: dict[str, tuple[WriteOutcome, int]] = {}
     cur.execute(_INSERT)
     for article_id, canonical in cur.fetchall():
         resolved[canonical] = (WriteOutcome.STORED, article_id)
-    cur.execute(_UPDATE_CHANGED)
-    for article_id, canonical in cur.fetchall():
-        resolved[canonical] = (WriteOutcome.UPDATED, article_id)
-    cur.execute(_TOUCH_UNCHANGED, (list(resolved),))
-    for article_id, canonical in cur.fetchall():
-        resolved.setdefault(canonical, (WriteOutcome.UNCHANGED, article_id))
+    if len(resolved) < len(records):
+        cur.execute(_UPDATE_CHANGED)
+        for article_id, canonical in cur.fetchall():
+            resolved[canonical] = (WriteOutcome.UPDATED, article_id)
     remaining = [r.canonical_url for r in records if r.canonical_url not in resolved]
     if remaining:
         cur.execute(_FIND_SAME_CONTENT, (remaining,))
@@ -327,7 +342,7 @@ def _write_batch(
         rounds = _rounds(records)
         extra_rounds = 0
         for number, members in enumerate(rounds):
-            resolved = _write_round(cur, [records[i] for i in members], first=number == 0)
+            resolved = _write_round(cur, [records[i] for i in members], staging_used=number > 0)
             leftover = []
             for index in members:
                 outcome = resolved.get(records[index].canonical_url)

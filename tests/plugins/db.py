@@ -83,8 +83,11 @@ def database_url(database_server: str, tmp_path_factory: pytest.TempPathFactory)
         upgrade(url)
         os.environ["DATABASE_URL"] = url
         # Spool files and any embedded server a subprocess might want stay in the temp dir.
-        os.environ["NEWSMILL_HOME"] = str(tmp_path_factory.mktemp("newsmill_session_home"))
+        session_home = tmp_path_factory.mktemp("newsmill_session_home")
+        os.environ["NEWSMILL_HOME"] = str(session_home)
         yield url
+        # A test that unset DATABASE_URL may have started an embedded server there.
+        stop_embedded(session_home)
     finally:
         for key, value in saved.items():
             if value is None:
