@@ -188,13 +188,15 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     the longer list wins.
     """
     orgs_known = {_name_key(n) for n in (site_name, *(a.publisher for a in page.articles)) if n}
-    if page.url:
-        orgs_known |= {_name_key(label) for label in _host_labels(page.url)}
+    host_keys = {_name_key(label) for label in _host_labels(page.url)} if page.url else set()
+    orgs_known |= host_keys
     organisations: list[str] = []
     chosen: list[str] = []
-    sources = _author_sources(page)
-    for names in sources:
+    for index, names in enumerate(_author_sources(page)):
         people = [n for n in names if _name_key(n) not in orgs_known]
+        if index >= _FIRST_PAGE_SOURCE:
+            # In page text, "MDR THÜRINGEN" next to a writer is the site's desk, not a person.
+            people = [n for n in people if not any(_name_key(w) in host_keys for w in n.split())]
         if people:
             chosen = dedupe(_without_site_domains(people))
             break
@@ -237,6 +239,9 @@ def _without_site_domains(names: list[str]) -> list[str]:
 
 def _split_all(values: tuple[str, ...] | list[str], *, structured: bool = False) -> list[str]:
     return [n for value in values for n in split_names(value, structured=structured)]
+
+
+_FIRST_PAGE_SOURCE = 2  # _author_sources yields JSON-LD and meta first, then page elements
 
 
 def _author_sources(page: _Page) -> Iterator[list[str]]:

@@ -137,10 +137,14 @@ def choose_title(
     punctuation between kicker and headline) and the SEO <title>.
     """
     others = {_key(t) for t in [*meta_titles, *h1s] if t}
+    metas = [strip_site_name(html.unescape(t), sites) for t in meta_titles]
     for candidate in ([jsonld_headline] if jsonld_headline else []) + meta_titles:
         cleaned = strip_site_name(html.unescape(candidate), sites)
         if len(_key(cleaned)) >= 3:
-            return _agreed_prefix(cleaned, others)
+            # The same words in og:title: its punctuation is the one editors typed for
+            # display ("Kicker: Headline"); JSON-LD is often generated ("Kicker - Headline").
+            same = next((m for m in metas if _key(m) == _key(cleaned)), cleaned)
+            return _agreed_prefix(same, others)
     page_title = strip_site_name(html_title, sites) if html_title else None
     if page_title:
         title_key = _key(html_title or "")
