@@ -96,7 +96,7 @@ CONTENT_CLASS = re.compile(
 
 # Short lines inside the body that are chrome, matched against a whole block's text.
 CHROME_LINES: tuple[NamedPattern, ...] = (
-    _named("advertisement", r"^\W*(advertisement|advertising|anzeige|sponsored( content)?|publicidad|publicité|pubblicità|reklam|annons|werbung|广告)\W*$"),
+    _named("advertisement", r"^\W*(advertisement|advertising|advert|adverts|ads?|anzeigen?|реклама|광고|広告|publicidade|sponsored( content)?|publicidad|publicité|pubblicità|reklam|annons|werbung|广告)\W*$"),
     _named("share", r"^\W*(share( this( article| story)?)?( on)?|share via|分享(到|至)?|分享本文|tweet|email|print|打印|收藏|复制链接|facebook|twitter|whatsapp|linkedin|pinterest|reddit|weibo|微博|微信|QQ空间)\W*[\d()（）\s]*$"),
     _named("comments", r"^\W*(\d+\s*)?(comments?|leave a (reply|comment)|post a comment|add a comment|show comments|view comments|join the (conversation|discussion)|评论\s*[(（]?\d*[)）]?|我也说两句|发表(评论)?|最新评论|热门评论|网友评论|快来抢沙发吧?~?|暂无评论|查看(全部|更多)评论|加载更多.*|已显示全部内容)\W*$"),
     _named("breadcrumb", r"^\s*(我的位置|当前位置|您的位置|你的位置|当前的位置|所在位置|位置)\s*[:：]"),
@@ -114,6 +114,8 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
     _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|T|A)?\W*$"),
     _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$"),
+    _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)\s*\d*\W*$"),
+    _named("follow-us", r"(follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
     _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),
     NamedPattern("byline", re.compile(r"^\s*(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor|[Aa]v|[Aa]f|Written by|Reporting by|Story by|Text:|Von:)\s+" + _NAME + r"(?:\s*(?:,|and|&|und|y|et|e|og|och|en)\s+" + _NAME + r")*\s*(?:[|,•·\-–—].{0,60})?$")),
     _named("updated", r"^\s*(updated|published|posted|last updated|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|更新时间|发布于)\b.{0,80}$"),
@@ -123,6 +125,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
 # the same words mid-article may be content (a list of dates), so they are not dropped there.
 EDGE_LINES: tuple[NamedPattern, ...] = (
     _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？]$"),
+    _named("posted-by", r"^(?=.{0,200}$).*\b(publicado por|posted by|published by|written by|geschrieben von|publié par|pubblicato da|categoria|category|categories|kategorie)\s*:"),
     _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?|Min\.?)\s*(read|Lesezeit|de lectura|lecture|di lettura|läsning)|(Lesezeit|Reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
     _named("label", r"^\W*(tags?|topics?|filed under|schlagworte|themen|标签|关键词|关键字|分类|栏目)\s*[:：]?.{0,60}$"),
     _named("meta-label", r"^\W*(author|authors|publish(ed)? (date|on)|date|posted( on)?|updated|source|autor|datum|quelle|fecha|auteur)\s*[:：]?\s*$"),

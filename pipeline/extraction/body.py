@@ -67,7 +67,7 @@ def classify(block: Block, rules: ChromeRules, options: BodyOptions) -> ScoredBl
         punctuated = bool(_PUNCT.search(block.text))
         if punctuated or own >= 3 * threshold:
             return ScoredBlock(block, GOOD, float(own) * scale)
-    if block.link_chars:
+    if density > options.max_link_density:
         return ScoredBlock(block, SHORT, -0.2 * block.chars)
     # Link-free short text: list items, short paragraphs, table cells. Mildly positive, so a
     # list-heavy article still outweighs a lone notice elsewhere on the page.
