@@ -491,3 +491,33 @@ def test_site_domain_is_not_listed_next_to_a_person() -> None:
 def test_forum_and_blog_posters(line: str, expected: list[str]) -> None:
     body = "<div class='post'><p>帖子正文内容。</p><p>" + line + "</p></div>"
     assert extract_metadata(page(body=body), None).authors == expected
+
+
+def test_seed_page_header_and_credits() -> None:
+    """The layout of shared/seeds/004 (上观新闻): breadcrumb, share bar, source line, credits."""
+    head = "<title>【上海一周】坚持就是胜利,坚持才能胜利 - 上观新闻</title>"
+    body = (
+        "<div class='crumb'>我的位置: 政情 &gt; 上海一周 &gt; 文章详情</div>"
+        "<div class='article'><h1>【上海一周】坚持就是胜利,坚持才能胜利</h1>"
+        "<div class='share'>分享至: <span>(66)</span><span>(7)</span> 收藏</div>"
+        "<div class='src'>来源:上观新闻 作者:朱珉迕 2022-04-01 10:03</div>"
+        "<div class='summary'>摘要:“困难再大,大家一起扛过去。”</div>"
+        "<p>上海疫情防控,已到最为吃劲、最为关键的时刻。</p>"
+        "<p>题图来源:孟雨涵 摄 编辑邮箱:shzhengqing@126.com</p></div>"
+    )
+    md = extract_metadata(page(head=head, body=body), None, default_tz="Asia/Shanghai")
+    assert md.title == "【上海一周】坚持就是胜利,坚持才能胜利"
+    assert md.authors == ["朱珉迕"]
+    assert md.source_name == "上观新闻"
+    assert md.published == datetime(2022, 4, 1, 10, 3, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert md.credits == ["题图来源:孟雨涵 摄"]
+
+
+def test_portal_source_in_brackets() -> None:
+    body = (
+        "<div>BUSINESS.SOHU.COM 2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]</div><p>正文。</p>"
+    )
+    md = extract_metadata(page(body=body), None)
+    assert md.source_name == "国际金融报"
+    assert md.authors == ["黄宇"]
+    assert md.published == datetime(2004, 7, 16, 8, 19)

@@ -65,9 +65,12 @@ ZH_EDITOR = re.compile(_LABEL_START + r"(?:责任编辑|责编|编辑)\s*[:：]\
 # Portal style: "2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]".
 ZH_BRACKETED = re.compile(r"[\[【]\s*([\u4e00-\u9fff]{2,4})\s*[\]】]")
 _HAS_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
-ZH_SOURCE = re.compile(r"(?:来源|出处|稿源|来自)\s*[:：]\s*([^\s|，,。:：]{2,30})")
+ZH_SOURCE = re.compile(
+    r"(?:来源|出处|稿源|来自)\s*[:：]\s*[\[【（(]?\s*([^\s|，,。:：\[\]【】()（）<>=\"']{2,30})"
+)
 ZH_CREDIT = re.compile(
-    r"((?:责任编辑|责编|编辑|校对|审核|审校|监制|摄影|图片来源|题图来源|题图|图片|翻译|编译|通讯员|实习生)\s*[:：]\s*[^\s|]{1,30}(?:\s+[\u4e00-\u9fff]{2,4}(?=\s|$))*)"
+    r"((?:责任编辑|责编|编辑|校对|审核|审校|监制|摄影|图片来源|题图来源|题图|图片|翻译|编译|通讯员|实习生)\s*[:：]\s*"
+    r"[^\s|()（）\[\]【】]{1,30}(?:\s+[\u4e00-\u9fff]{2,4}(?=\s|$)|\s*摄(?![\u4e00-\u9fff]))*)"
 )
 DATE_LABEL = re.compile(
     r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|张贴|时间|日期|Datum|Date|Published(?: on)?|Posted(?: on)?|"
@@ -374,7 +377,13 @@ def source_name(lines: list[str]) -> str | None:
         if len(line) > 200 or not _SOURCE_WORD.search(line):
             continue
         match = ZH_SOURCE.search(_CUT_BEFORE_KEYWORD.sub(" ", line))
-        if match:
+        # "来源: size=…" is leaked markup from a broken template, not a source.
+        spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
+        if (
+            match
+            and spaced[match.end() : match.end() + 1] != "="
+            and any(ch.isalpha() for ch in match.group(1))
+        ):
             return match.group(1).strip()
     return None
 
