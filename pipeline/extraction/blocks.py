@@ -48,6 +48,7 @@ class Block:
     list_tag: str | None = None  # ul/ol for list items
     cjk: bool = False
     image: HtmlElement | None = None
+    links: int = 0  # number of <a> elements in the block
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -73,6 +74,7 @@ class _Builder:
         self.text: list[str] = []
         self.markup: list[str] = []
         self.link_chars = 0
+        self.links = 0
         self.open_inline: list[tuple[str, str]] = []  # (tag, opening markup)
 
     def add_text(self, text: str | None, in_link: bool) -> None:
@@ -106,9 +108,11 @@ class _Builder:
                     html=("".join(self.markup) + closing).strip(),
                     list_tag=list_tag,
                     cjk=is_cjk_text(text),
+                    links=self.links,
                 )
             )
         self.text = []
+        self.links = 0
         self.markup = [opening for _, opening in self.open_inline]
         self.link_chars = 0
 
@@ -241,6 +245,8 @@ def _walk(
             builder.add_text(child.tail, in_link)
             continue
         child_in_link = in_link or tag == "a"
+        if tag == "a":
+            builder.links += 1
         keep = tag in _KEEP_INLINE
         if keep:
             builder.open_tag(tag, _opening(child))

@@ -140,8 +140,28 @@ def select_body(
     inside = _cut_at_end_marker(inside, rules, options)
     inside = _drop_title(inside, title)
     inside = _best_region(inside)
-    kept = [item for item in inside if item.label != BAD]
+    kept = _keep_linked_sentences(inside)
+    kept = [item for item in kept if item.label != BAD]
     return _trim_edges(kept)
+
+
+def _keep_linked_sentences(items: list[ScoredBlock]) -> list[ScoredBlock]:
+    """A paragraph that is one long linked sentence, between article paragraphs, is article
+    text (a link-heavy list item or a "Read more" line is not; those have other rules)."""
+    good = [i for i, item in enumerate(items) if item.label == GOOD]
+    if len(good) < 2:
+        return items
+    first, last = good[0], good[-1]
+    for index in range(first + 1, last):
+        item = items[index]
+        block = item.block
+        if item.rule != "link-density" or block.kind != "p" or block.links > 2:
+            continue
+        words = len(block.text.split()) if not block.cjk else block.chars // 2
+        if words >= 8 and _SENTENCE_END.search(block.text):
+            item.label = SHORT
+            item.rule = None
+    return items
 
 
 def _with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[ScoredBlock]:
