@@ -1,0 +1,169 @@
+"""Chrome rules as data: named tag, class/id and text-pattern lists (English and Chinese).
+
+The functions in ``pipeline.cleaning.strip`` and ``pipeline.cleaning.lines`` apply them. Each
+list has a name so that a debug log can say which rule removed what.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPattern:
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _named(name: str, regex: str, flags: int = re.I) -> NamedPattern:
+    return NamedPattern(name, re.compile(regex, flags))
+
+
+_NAME = (
+    r"[A-ZÀ-ÖØ-Þ][\w.'’-]*(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*|van|von|de|da|del|der|di|du|la|le)){0,4}"
+)
+
+# Elements that never hold article text.
+DROP_TAGS: tuple[str, ...] = (
+    "script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "input",
+    "select", "textarea", "option", "label", "object", "embed", "applet", "audio", "video",
+    "map", "dialog", "menu", "link", "meta", "head", "nav", "title",
+)  # fmt: skip
+
+# Page-level containers that are chrome unless they hold most of the page's text (some sites
+# wrap the whole page in <footer>-less layouts or put the article in an <aside> by mistake).
+CHROME_TAGS: tuple[str, ...] = ("footer", "aside")
+
+# Class/id words that mark chrome. Long words match inside compound names ("commentList",
+# "share-bar"); short ones only as a whole token ("ad", not "head" or "read").
+CHROME_CLASS_SUBSTRINGS: tuple[NamedPattern, ...] = (
+    _named("comments", r"comment(?!ary)|disqus|reply|respond|discuss|pinglun|talkback"),
+    _named("share", r"share|social|sharing|addthis|sns|fenxiang|bdshare|jiathis"),
+    _named("breadcrumb", r"breadcrumb|crumbs?\b|weizhi|daohang"),
+    _named(
+        "related",
+        r"related|recommend|more-?stories|read-?more|also-?read|xiangguan|tuijian|outbrain|taboola|trending|popular|most-?read|hot-?news|rank",
+    ),
+    _named("newsletter", r"newsletter|subscri|signup|sign-up|register|membership"),
+    _named(
+        "ads",
+        r"advert|sponsor|promo|banner|adsbygoogle|dfp|gpt-ad|ad-slot|adslot|adunit|ad-container|ad-wrapper|guanggao",
+    ),
+    _named("app", r"app-?download|download-?app|qrcode|qr-?code|erweima|weixin|wechat"),
+    _named(
+        "prevnext",
+        r"prev-?next|pagination|(?<![a-z])pager(?![a-z])|(?<![a-z])page-?nav|next-?prev|shangxia",
+    ),
+    _named("footer", r"footer|copyright|banquan|site-?info|bottom-?links|friend-?links|youqing"),
+    _named("cookie", r"cookie|consent|gdpr|privacy-?banner"),
+    _named(
+        "navigation",
+        r"navbar|nav-?bar|topbar|top-?bar|masthead|menu|sidebar|side-?bar|widget|toolbar|skip-?link",
+    ),
+    _named("popup", r"popup|modal|overlay|lightbox|tooltip"),
+    _named("hidden", r"sr-only|visually-?hidden|screen-?reader|offscreen"),
+    _named(
+        "byline-box",
+        r"author-?bio|author-?box|about-?author|author-?info|byline|dateline|article-?meta|post-?meta|entry-?meta|meta-?info|timestamp|publish-?date|print-?only",
+    ),
+    _named("tags", r"tag-?list|tags-?list|post-?tags|article-?tags|keywords|topics-?list"),
+)
+
+CHROME_CLASS_TOKENS: frozenset[str] = frozenset(
+    {
+        "ad", "ads", "adv", "advert", "nav", "navigation", "menu", "tags", "tag", "share",
+        "social", "print", "email", "toolbar", "related", "footer", "header-nav", "sidebar",
+        "comments", "comment", "pinglun", "copyright", "gg", "login", "rss", "feedback",
+        "caption-credit", "credit", "credits", "noprint",
+    }
+)  # fmt: skip
+
+# Rules that remove an element whatever it holds (short of most of the page). The others are
+# weak: layout words ("sidebar-grid", "widget", "footer") also name the wrappers of real article
+# text, so a weakly matched element that holds paragraph text is kept for the body finder.
+STRONG_CLASS_RULES: frozenset[str] = frozenset(
+    {"comments", "share", "breadcrumb", "cookie", "app", "prevnext", "hidden", "popup", "byline-box",
+     "comment", "pinglun", "social", "print", "email", "login"}
+)  # fmt: skip
+
+# Class/id words that mark the article: they protect an element from the class rules above
+# when it also carries a chrome word ("article-body comments-on").
+CONTENT_CLASS = re.compile(
+    r"article|content|post-?body|entry|story|main|text|body|zhengwen|detail|neirong|wenzhang",
+    re.I,
+)
+
+# Short lines inside the body that are chrome, matched against a whole block's text.
+CHROME_LINES: tuple[NamedPattern, ...] = (
+    _named("advertisement", r"^\W*(advertisement|advertising|advert|adverts|ads?|anzeigen?|реклама|광고|広告|publicidade|sponsored( content)?|publicidad|publicité|pubblicità|reklam|annons|werbung|广告)\W*$"),
+    _named("share", r"^\W*(share( this( article| story)?)?( on)?|share via|分享(到|至)?|分享本文|tweet|email|print|打印|收藏|复制链接|facebook|twitter|whatsapp|linkedin|pinterest|reddit|weibo|微博|微信|QQ空间)\W*[\d()（）\s]*$"),
+    _named("comments", r"^\W*(\d+\s*)?(comments?|leave a (reply|comment)|post a comment|add a comment|show comments|view comments|join the (conversation|discussion)|评论\s*[(（]?\d*[)）]?|我也说两句|发表(评论)?|最新评论|热门评论|网友评论|快来抢沙发吧?~?|暂无评论|查看(全部|更多)评论|加载更多.*|已显示全部内容)\W*$"),
+    _named("breadcrumb", r"^\s*(我的位置|当前位置|您的位置|你的位置|当前的位置|所在位置|位置)\s*[:：]"),
+    _named("prevnext", r"^\s*(上一篇|下一篇|上一条|下一条|上一页|下一页|previous( article| post| story)?|next( article| post| story)?)\s*[:：]?.{0,80}$"),
+    _named("prevnext-none", r"^\s*(没有了|无)\s*[.。!！]?$"),
+    _named("related", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|热门(文章|推荐|新闻)|related( articles?| stories| content| coverage| posts?| reading)?|read more|read next|more from .{0,40}|recommended( for you| stories| articles)?|you (may|might) (also )?like|most (read|popular|viewed)|trending( now)?|see also|further reading|also read|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
+    _named("related-inline", r"^\s*(related|read more|read also|see also|also read|more|recommended|lesen sie auch|mehr dazu|auch interessant|相关阅读|延伸阅读|推荐阅读)\s*[:：|]\s*\S.{0,200}$"),
+    _named("newsletter", r"^\W*(sign up|subscribe|newsletter|get our .{0,40}newsletter|follow us|关注我们|订阅).{0,120}$"),
+    _named("app", r"(客户端下载|下载客户端|扫一扫|扫码(关注|下载|阅读)|扫描二维码|长按(识别)?二维码|download (the|our) app|get the app)"),
+    _named("credit", r"^\s*[【\[（(]?\s*(责任编辑|编辑|责编|审核|审校|校对|监制|值班编辑|主编|编审|终审|出品|策划|统筹|制作|实习生|题图来源|题图|图片来源|文中图|编辑邮箱|稿件来源|原标题|本文来源|文章来源|转载请注明|供稿)\s*[:：︰]?.{0,80}$"),
+    _named("credit-inline", r"(题图来源|编辑邮箱|责任编辑)\s*[:：]"),
+    _named("source-line", r"^\s*(来源|作者|发布时间|发布日期|时间|日期|记者|通讯员|字号|浏览次数|阅读数|点击数|阅读量)\s*[:：].{0,120}$"),
+    _named("copyright", r"(^\s*(copyright|©|\(c\))\s|all rights reserved|版权所有|版权声明|未经(授权|许可).{0,20}(转载|使用)|本网站?所有|ICP备|公网安备|京ICP|沪ICP|粤ICP)"),
+    _named("cookie", r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings))"),
+    _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
+    _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|T|A)?\W*$"),
+    _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$"),
+    _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)\s*\d*\W*$"),
+    _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
+    _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),
+    NamedPattern("byline", re.compile(r"^\s*(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor|[Aa]v|[Aa]f|Written by|Reporting by|Story by|Text:|Von:)\s+" + _NAME + r"(?:\s*(?:,|and|&|und|y|et|e|og|och|en)\s+" + _NAME + r")*\s*(?:[|,•·\-–—].{0,60})?$")),
+    _named("updated", r"^\s*(updated|published|posted|last updated|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|更新时间|发布于)\b.{0,80}$"),
+)  # fmt: skip
+
+# Lines that are chrome only at the body's start or end (datelines, labels, reading times):
+# the same words mid-article may be content (a list of dates), so they are not dropped there.
+EDGE_LINES: tuple[NamedPattern, ...] = (
+    _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？]$"),
+    _named("posted-by", r"^(?=.{0,200}$).*\b(publicado por|posted by|published by|written by|geschrieben von|publié par|pubblicato da|categoria|category|categories|kategorie)\s*:"),
+    _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?|Min\.?)\s*(read|Lesezeit|de lectura|lecture|di lettura|läsning)|(Lesezeit|Reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
+    _named("label", r"^\W*(tags?|topics?|filed under|schlagworte|themen|标签|关键词|关键字|分类|栏目)\s*[:：]?.{0,60}$"),
+    _named("meta-label", r"^\W*(author|authors|publish(ed)? (date|on)|date|posted( on)?|updated|source|autor|datum|quelle|fecha|auteur)\s*[:：]?\s*$"),
+    _named("audio", r"^\W*(listen to (this|the) article|listen|audio|save|saved|gift (this )?article|bookmark|vorlesen|artikel anhören|merken|teilen|drucken|font size|text size|a\+?\s*a-?)\W*$"),
+)  # fmt: skip
+
+# Short blocks that end the article: what follows them in the same container is chrome
+# (comment threads, related lists, prev/next), even when it looks like paragraphs.
+END_MARKERS: tuple[NamedPattern, ...] = (
+    _named("comments-heading", r"^\W*(\d+\s*)?(comments?|responses?|replies|reader comments|leave a (reply|comment)|post a comment|join the (conversation|discussion)|discussion|kommentare|comentarios|commentaires|commenti|评论\s*[(（]?\d*[)）]?|网友评论|最新评论|热门评论|我也说两句|发表评论)(\s*[(（]\d+[)）])?\W*$"),
+    _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|mehr zum thema|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
+    _named("prevnext", r"^\s*(上一篇|下一篇)\s*[:：]"),
+    _named("about-author", r"^\W*(about the authors?|über (den|die) autor(in|en)?|sobre (o|el|la) autora?|à propos de l'auteur|sull'autore|关于作者|作者简介)\W*$"),
+    NamedPattern("about-person", re.compile(r"^\W*(About|Über|Sobre|À propos de)\s+" + _NAME + r"\W*$")),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ChromeRules:
+    """One bundle of chrome rules; pass a modified copy to change behaviour, never mutate."""
+
+    drop_tags: tuple[str, ...] = DROP_TAGS
+    chrome_tags: tuple[str, ...] = CHROME_TAGS
+    class_substrings: tuple[NamedPattern, ...] = CHROME_CLASS_SUBSTRINGS
+    class_tokens: frozenset[str] = CHROME_CLASS_TOKENS
+    content_class: re.Pattern[str] = CONTENT_CLASS
+    strong_class_rules: frozenset[str] = STRONG_CLASS_RULES
+    # A weakly matched element with at least this much text outside links (and few links) is
+    # kept: it is article text under an unlucky class name.
+    weak_keep_chars: int = 400
+    weak_keep_chars_cjk: int = 150
+    chrome_lines: tuple[NamedPattern, ...] = CHROME_LINES
+    end_markers: tuple[NamedPattern, ...] = END_MARKERS
+    edge_lines: tuple[NamedPattern, ...] = EDGE_LINES
+    # An element the class rules would remove is kept when it holds at least this share of
+    # the page's text: a chrome word on the article's own wrapper must not delete the article.
+    protect_share: float = 0.5
+    extra_line_patterns: tuple[NamedPattern, ...] = field(default=())
+
+
+DEFAULT_RULES = ChromeRules()
