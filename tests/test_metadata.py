@@ -521,3 +521,21 @@ def test_portal_source_in_brackets() -> None:
     assert md.source_name == "国际金融报"
     assert md.authors == ["黄宇"]
     assert md.published == datetime(2004, 7, 16, 8, 19)
+
+
+def test_standalone_author_line_under_title() -> None:
+    body = (
+        "<div>首页</div><div>要闻</div><div>江苏</div>"
+        "<p>犬儒病(上)</p><p>胡平</p><p>——当代中国的精神危机 (上)</p>"
+        "<p>" + "人心不会熄灭，但它可能蒙上灰烬而不再燃烧。" * 3 + "</p>"
+    )
+    assert extract_metadata(page(body=body), None).authors == ["胡平"]
+
+
+def test_menu_words_are_not_standalone_authors() -> None:
+    body = (
+        "<p>吉林省人民政府信息公开</p><p>登录 注册</p><p>"
+        + "政府信息公开基础平台的正文内容。" * 4
+        + "</p>"
+    )
+    assert extract_metadata(page(body=body), None).authors == []

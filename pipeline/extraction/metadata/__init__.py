@@ -269,6 +269,7 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
     yield bylines.labelled_author(list(page.text.lines))
     yield bylines.bracketed_byline(page.header)
     yield bylines.posted_by(page.text.lines)
+    yield bylines.standalone_names(page.header)
     yield bylines.editor_names(page.text.lines)
 
 

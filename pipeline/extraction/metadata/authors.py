@@ -48,6 +48,59 @@ _CJK_NOT_NAME = re.compile(
     r"(?:网|报|社|台|刊|站|部|局|厅|委|院|会|中心|公司|馆|所|办|处|营|频道|时间|来源|日期|编辑|单位|发布|作者|记者|"
     r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|作者|记者|本报|本台)"
 )
+# Menu and toolbar words that stand alone on a line exactly like a name does.
+CJK_UI_WORDS = frozenset(
+    [
+        "登录",
+        "登陆",
+        "注册",
+        "退出",
+        "首页",
+        "返回",
+        "更多",
+        "搜索",
+        "关闭",
+        "打印",
+        "分享",
+        "收藏",
+        "评论",
+        "帮助",
+        "订阅",
+        "下载",
+        "上一篇",
+        "下一篇",
+        "推荐",
+        "热门",
+        "最新",
+        "专题",
+        "视频",
+        "图片",
+        "新闻",
+        "要闻",
+        "国内",
+        "国际",
+        "财经",
+        "体育",
+        "娱乐",
+        "科技",
+        "汽车",
+        "房产",
+        "教育",
+        "健康",
+        "旅游",
+        "时尚",
+        "军事",
+        "文化",
+        "社会",
+        "评论",
+        "留言",
+        "联系我们",
+        "网站地图",
+        "设为首页",
+        "加入收藏",
+        "返回顶部",
+    ]
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -122,7 +175,7 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
     if _CJK.search(text):
         if len(text.replace(" ", "")) > 12 or len(words) > 3:
             return None
-        if _CJK_NOT_NAME.search(text):
+        if _CJK_NOT_NAME.search(text) or text in CJK_UI_WORDS:
             return None
     elif len(words) > 5:
         return None

@@ -360,6 +360,31 @@ def _acceptable_nickname(name: str) -> bool:
     return bool(re.fullmatch(r"[\w.\-]{2,30}", name))
 
 
+_STANDALONE_NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[、 ][\u4e00-\u9fff]{2,3}){0,3}$")
+
+
+def standalone_names(lines: list[str]) -> list[str]:
+    """A line that is only a Chinese name (or a few), between a title-like line and the text.
+
+    Essays and reposted articles print the author alone under the headline ("犬儒病(上)" /
+    "胡平" / "——当代中国的精神危机"). Requiring a longer line before it and prose or a
+    subtitle after it keeps two-character menu items ("要闻", "江苏") out.
+    """
+    for index in range(1, len(lines) - 1):
+        line = lines[index]
+        if not _STANDALONE_NAMES.match(line):
+            continue
+        before, after = lines[index - 1], lines[index + 1]
+        if len(before) < 4 or _STANDALONE_NAMES.match(before):
+            continue
+        if not (len(after) >= 30 or after.startswith(("——", "--", "【", "（", "("))):
+            continue
+        names = split_names(line)
+        if names:
+            return names
+    return []
+
+
 def editor_names(lines: tuple[str, ...]) -> list[str]:
     """责任编辑/编辑 names: the last resort for pages that credit no writer."""
     for line in lines:
