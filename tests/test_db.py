@@ -29,7 +29,7 @@ from pipeline.db.session import (
     upgrade,
 )
 from pipeline.errors import DatabaseUnavailable
-from tests.plugins.db import _create_database, drop_database
+from tests.plugins.db import _create_database, drop_database, embedded_home
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {"sources", "articles", "article_urls", "crawl_runs"}
@@ -133,8 +133,13 @@ print(json.dumps({"url": resolve_database_url(), "pid": os.getpid()}))
 
 
 @pytest.mark.slow
-def test_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def test_embedded_server_is_shared_by_concurrent_processes() -> None:
+    with embedded_home() as home:
+        _check_shared_server(home)
+    assert not embedded_running(home)
+
+
+def _check_shared_server(home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env["NEWSMILL_HOME"] = str(home)
     try:
@@ -180,8 +185,7 @@ def test_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> No
         assert json.loads(again.stdout.strip().splitlines()[-1])["url"] == outputs[0]["url"]
         assert postmasters[0].is_running()
     finally:
-        stop_embedded(home)
-    assert not embedded_running(home)
+        assert stop_embedded(home)
 
 
 def test_crawl_runs_are_recorded(clean_db: Engine) -> None:

@@ -8,10 +8,13 @@ under test and ``newsmill``/``scrapy`` subprocesses never touch a user's real da
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -57,24 +60,35 @@ def drop_database(server_url: str, name: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a PostgreSQL server tests may create databases on."""
-    external = os.environ.get("TEST_DATABASE_URL")
-    if external:
-        yield normalize_url(external)
-        return
-    home = tmp_path_factory.mktemp("newsmill_home")
-    url = start_embedded(home)
+@contextlib.contextmanager
+def embedded_home() -> Iterator[Path]:
+    """A NEWSMILL_HOME for an embedded server, stopped and deleted afterwards.
+
+    Not under pytest's tmp_path: pytest resets its base directory to mode 0700 whenever a
+    session starts, which locks out the unprivileged user the embedded server runs as
+    (as root, pgserver runs PostgreSQL as the user ``pgserver``).
+    """
+    home = Path(tempfile.mkdtemp(prefix="newsmill-test-"))
     try:
-        yield url
+        yield home
     finally:
         stop_embedded(home)
         shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def database_url(database_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_server() -> Iterator[str]:
+    """URL of a PostgreSQL server tests may create databases on."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield normalize_url(external)
+        return
+    with embedded_home() as home:
+        yield start_embedded(home)
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server: str) -> Iterator[str]:
     """A fresh, migrated database for this test session; exported as DATABASE_URL."""
     name = f"newsmill_test_{secrets.token_hex(4)}"
     url = _create_database(database_server, name)
@@ -83,11 +97,11 @@ def database_url(database_server: str, tmp_path_factory: pytest.TempPathFactory)
         upgrade(url)
         os.environ["DATABASE_URL"] = url
         # Spool files and any embedded server a subprocess might want stay in the temp dir.
-        session_home = tmp_path_factory.mktemp("newsmill_session_home")
-        os.environ["NEWSMILL_HOME"] = str(session_home)
-        yield url
-        # A test that unset DATABASE_URL may have started an embedded server there.
-        stop_embedded(session_home)
+        with embedded_home() as session_home:
+            # A test that unsets DATABASE_URL starts its embedded server here, not in the
+            # user's real data dir; embedded_home stops it at the end.
+            os.environ["NEWSMILL_HOME"] = str(session_home)
+            yield url
     finally:
         for key, value in saved.items():
             if value is None:
