@@ -102,7 +102,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("breadcrumb", r"^\s*(我的位置|当前位置|您的位置|你的位置|当前的位置|所在位置|位置)\s*[:：]"),
     _named("prevnext", r"^\s*(上一篇|下一篇|上一条|下一条|上一页|下一页|previous( article| post| story)?|next( article| post| story)?)\s*[:：]?.{0,80}$"),
     _named("prevnext-none", r"^\s*(没有了|无)\s*[.。!！]?$"),
-    _named("related", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|热门(文章|推荐|新闻)|related( articles?| stories| content| coverage| posts?| reading)?|read more|read next|more from .{0,40}|recommended( for you| stories| articles)?|you (may|might) (also )?like|most (read|popular|viewed)|trending( now)?|see also|further reading|also read|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
+    _named("related", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|热门(文章|推荐|新闻)|related( articles?| stories| content| coverage| posts?| reading)?|don'?t miss|read more|read next|more from .{0,40}|recommended( for you| stories| articles)?|you (may|might) (also )?like|most (read|popular|viewed)|trending( now)?|see also|further reading|also read|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
     _named("related-inline", r"^\s*(related|read more|read also|see also|also read|more|recommended|lesen sie auch|mehr dazu|auch interessant|相关阅读|延伸阅读|推荐阅读)\s*[:：|]\s*\S.{0,200}$"),
     _named("newsletter", r"^\W*(sign up|subscribe|newsletter|get our .{0,40}newsletter|follow us|关注我们|订阅).{0,120}$"),
     _named("app", r"(客户端下载|下载客户端|扫一扫|扫码(关注|下载|阅读)|扫描二维码|长按(识别)?二维码|download (the|our) app|get the app)"),
@@ -114,10 +114,15 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
     _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|T|A)?\W*$"),
     _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$"),
-    _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)\s*\d*\W*$"),
+    _named("credits-line", r"^\W*((additional )?(reporting|writing|editing|compiled|research|translated|produced) by\b.{0,300}|.{0,120}\bcontributed (reporting )?to this (report|article|story)\W*)$"),
+    _named("affiliate", r"(may earn (an? )?(affiliate )?commission|affiliate (links?|commission)|we may (earn|receive) (a )?(small )?(commission|compensation)|provisions?-?links|partnerlinks?)"),
+    _named("ad-blocker", r"(ad-? ?blocker|disable your ad|adblock)"),
+    _named("moderation", r"(moderat\w* (all )?comments|comments (are|will be) (moderated|reviewed|closed)|comments? policy)"),
+    _named("citation", r"^\W*(citation|cite this article|zitiervorschlag)\s*:.{0,400}(retrieved|abgerufen|accessed).{0,200}$|subject to copyright"),
+    _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)(\s*/)?\s*\d*\W*$"),
     _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
     _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),
-    NamedPattern("byline", re.compile(r"^\s*(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor|[Aa]v|[Aa]f|Written by|Reporting by|Story by|Text:|Von:)\s+" + _NAME + r"(?:\s*(?:,|and|&|und|y|et|e|og|och|en)\s+" + _NAME + r")*\s*(?:[|,•·\-–—].{0,60})?$")),
+    NamedPattern("byline", re.compile(r"^\s*(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor|[Aa]v|[Aa]f|Written by|Reporting by|Story by|Text:|Von:)\s+" + _NAME + r"(?:\s*(?:,|and|&|und|y|et|e|og|och|en)\s+" + _NAME + r")*\s*(?:(?:[|,•·\-–—]|\s(?:on|am|el|le|il|em)\s).{0,80})?$")),
     _named("updated", r"^\s*(updated|published|posted|last updated|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|更新时间|发布于)\b.{0,80}$"),
 )  # fmt: skip
 
@@ -136,7 +141,7 @@ EDGE_LINES: tuple[NamedPattern, ...] = (
 # (comment threads, related lists, prev/next), even when it looks like paragraphs.
 END_MARKERS: tuple[NamedPattern, ...] = (
     _named("comments-heading", r"^\W*(\d+\s*)?(comments?|responses?|replies|reader comments|leave a (reply|comment)|post a comment|join the (conversation|discussion)|discussion|kommentare|comentarios|commentaires|commenti|评论\s*[(（]?\d*[)）]?|网友评论|最新评论|热门评论|我也说两句|发表评论)(\s*[(（]\d+[)）])?\W*$"),
-    _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|mehr zum thema|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
+    _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|must read|editor'?s picks|in case you missed it|explore further|more .{0,30} (stories|articles|news|coverage)|mehr zum thema|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
     _named("prevnext", r"^\s*(上一篇|下一篇)\s*[:：]"),
     _named("about-author", r"^\W*(about the authors?|über (den|die) autor(in|en)?|sobre (o|el|la) autora?|à propos de l'auteur|sull'autore|关于作者|作者简介)\W*$"),
     NamedPattern("about-person", re.compile(r"^\W*(About|Über|Sobre|À propos de)\s+" + _NAME + r"\W*$")),

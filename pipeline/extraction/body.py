@@ -370,10 +370,11 @@ def _trim_edges(items: list[ScoredBlock]) -> list[ScoredBlock]:
     Edge lines are dropped anywhere before the first and after the last paragraph, so a
     kicker heading above a dateline does not shield it; a dateline between a long standfirst
     (a heading) and the first paragraph goes too."""
-    first_paragraph = next(
-        (i for i, item in enumerate(items) if item.label == GOOD and item.block.kind[0] != "h"),
-        len(items),
-    )
+    paragraphs = [
+        i for i, item in enumerate(items) if item.label == GOOD and item.block.kind[0] != "h"
+    ]
+    # ... or between the first paragraph (a dek) and the second.
+    first_paragraph = paragraphs[1] if len(paragraphs) > 1 else len(items)
     items = [
         item for i, item in enumerate(items) if not (i < first_paragraph and item.label == EDGE)
     ]
