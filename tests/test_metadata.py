@@ -539,3 +539,28 @@ def test_menu_words_are_not_standalone_authors() -> None:
         + "</p>"
     )
     assert extract_metadata(page(body=body), None).authors == []
+
+
+def test_published_and_updated_lines_in_text() -> None:
+    body = (
+        "<h1>Storm hits coast</h1>"
+        "<p>Updated 3:04 PM EST, March 2, 2024</p>"
+        "<p>Published 9:15 AM EST, March 1, 2024</p>"
+        "<p>" + "Body text of the article. " * 5 + "</p>"
+    )
+    md = extract_metadata(page(body=body), None)
+    est = timezone(timedelta(hours=-5))
+    assert md.published == datetime(2024, 3, 1, 9, 15, tzinfo=est)
+    assert md.modified == datetime(2024, 3, 2, 15, 4, tzinfo=est)
+
+
+def test_agency_tail_after_bar_is_dropped_from_text_byline() -> None:
+    body = "<h1>Markets rally</h1><p>By Jane Doe | Reuters</p><p>" + "Text. " * 20 + "</p>"
+    assert extract_metadata(page(body=body), None).authors == ["Jane Doe"]
+
+
+def test_agency_tail_after_bar_is_dropped_from_byline_element() -> None:
+    body = (
+        "<article><h1>Markets rally</h1><div class='byline'>By Jane Doe | Reuters</div></article>"
+    )
+    assert extract_metadata(page(body=body), None).authors == ["Jane Doe"]

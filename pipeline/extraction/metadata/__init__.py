@@ -366,6 +366,11 @@ def _modified(page: _Page) -> datetime | None:
     found = next(
         _time_elements(page, ("datemodified", "updated", "modified"), marked_only=True), None
     )
+    if found is None:
+        for line in bylines.labelled_date_lines(page.text.lines, bylines.UPDATED_LABEL):
+            found = find_date_in_text(line, page.context, relative=False)
+            if found:
+                break
     return apply_default_tz(found, page.context) if found else None
 
 

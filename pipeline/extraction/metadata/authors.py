@@ -190,6 +190,10 @@ def split_names(raw: str, *, structured: bool = False) -> list[str]:
     text = _PARENS.sub("", text)
     text = _EMAIL.sub(" ", text)
     text = strip_prefix(text)
+    if not structured and " | " in text:
+        # "By Jane Doe | Reuters", "Jane Doe | Updated 10:03": what follows the bar in page
+        # text is an agency, a section or a date, not another writer.
+        text = text.split(" | ", 1)[0]
     parts = text.split() if _CJK_SPACE_SEPARATED.match(text) else NAME_SEPARATORS.split(text)
     if len(parts) > 1:
         # In a list, parts that are roles or degrees ("Jane Doe, AP Sports Writer",

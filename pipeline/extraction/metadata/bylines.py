@@ -73,9 +73,18 @@ ZH_CREDIT = re.compile(
     r"[^\s|()（）\[\]【】]{1,30}(?:\s+[\u4e00-\u9fff]{2,4}(?=\s|$)|\s*摄(?![\u4e00-\u9fff]))*)"
 )
 DATE_LABEL = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|张贴|时间|日期|Datum|Date|Published(?: on)?|Posted(?: on)?|"
+    r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|张贴|时间|日期|"
+    # Latin labels are whole words: "Date" must not match inside "Updated".
+    r"(?<![^\W\d_])(?:Datum|Date|Published(?: on)?|Posted(?: on)?|"
     r"Veröffentlicht(?: am)?|Erschienen(?: am)?|Erstellt(?: am)?|Publicado(?: el)?|Publié(?: le)?|Pubblicato(?: il)?|"
-    r"Publicerad|Publisert|Gepubliceerd(?: op)?|Opublikowano|Yayınlanma(?: Tarihi)?|Опубликовано|Diterbitkan|Đăng)"
+    r"Publicerad|Publisert|Gepubliceerd(?: op)?|Opublikowano|Yayınlanma(?: Tarihi)?|Опубликовано|Diterbitkan|Đăng)\b)"
+    r"\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+UPDATED_LABEL = re.compile(
+    r"(?:更新时间|更新于|最后更新|"
+    r"(?<![^\W\d_])(?:(?:Last )?Updated(?: on| at)?|Aktualisiert(?: am)?|Stand|Actualizado(?: el)?|"
+    r"Mis à jour(?: le)?|Aggiornato(?: il)?|Oppdatert|Uppdaterad|Обновлено)\b)"
     r"\s*[:：]?\s*",
     re.IGNORECASE,
 )
@@ -452,13 +461,18 @@ def _dated_texts(scope: HtmlElement) -> list[str]:
     return texts
 
 
-def labelled_date_lines(everywhere: tuple[str, ...]) -> list[str]:
-    """Lines labelled as a date (发布时间：…, Datum …) anywhere, label removed."""
+def labelled_date_lines(
+    everywhere: tuple[str, ...], label: re.Pattern[str] = DATE_LABEL
+) -> list[str]:
+    """Lines labelled as a date (发布时间：…, Datum …) anywhere, label removed.
+
+    With ``UPDATED_LABEL`` the lines that give the modification time ("Updated …").
+    """
     return [
         line[m.end() :]
         for line in everywhere
         if len(line) < 120
-        for m in [DATE_LABEL.search(line)]
+        for m in [label.search(line)]
         if m and m.start() < 40
     ]
 
