@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from pipeline.sources import ExtractionOverrides
 
-from . import bylines, jsonld, meta, title
+from . import bylines, elements, jsonld, meta, pagetext, title
 from .authors import dedupe, looks_like_url, split_names
 from .dates import (
     DateContext,
@@ -70,12 +70,12 @@ class _Page:
         self.articles = jsonld.find_articles(jsonld.load_scripts(tree))
 
     @cached_property
-    def text(self) -> bylines.PageText:
-        return bylines.page_text(self.tree)
+    def text(self) -> pagetext.PageText:
+        return pagetext.page_text(self.tree)
 
     @cached_property
     def header(self) -> list[str]:
-        return bylines.header_lines(self.text)
+        return pagetext.header_lines(self.text)
 
 
 def extract_metadata(
@@ -264,7 +264,7 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
     ]
     yield _split_all(meta_values[:3], structured=True)
     yield _split_all(page.meta.author_links[:6])
-    yield bylines.byline_elements(page.tree)
+    yield elements.byline_elements(page.tree)
     yield bylines.text_byline(page.header)
     yield bylines.labelled_author(list(page.text.lines))
     yield bylines.bracketed_byline(page.header)
@@ -290,14 +290,14 @@ def _date_candidates(page: _Page) -> Iterator[datetime]:
         ("datepublished", "pubdate", "published", "publish", "date"),
         exclude=("update", "modif"),
     )
-    marked = (*bylines.dated_elements(page.tree), *bylines.labelled_date_lines(page.text.lines))
+    marked = (*elements.dated_elements(page.tree), *bylines.labelled_date_lines(page.text.lines))
     for line in marked:
         parsed = find_date_in_text(line, context, relative=False)
         if parsed:
             yield parsed
     # Unlabelled lines: a date with a time beats a date alone (archive calendars,
     # captions), and absolute dates beat relative ones ("3小时前", "04-01 10:03").
-    lines = bylines.short_lines(page.header)
+    lines = pagetext.short_lines(page.header)
     found = [find_date_in_text(line, context, relative=False) for line in lines]
     yield from (d for d in found if d and has_time(d))
     yield from (d for d in found if d and not has_time(d))

@@ -1,42 +1,15 @@
-"""Bylines in the page itself: byline elements and the text lines near the headline.
+"""Bylines, sources, credits and date labels in the page text near the headline.
 
-Covers English/European "By Jane Doe" lines, author-classed elements, and the Chinese
-作者/记者/来源/责任编辑/发布时间 lines that Chinese news pages print under the title.
+Covers English/European "By Jane Doe" lines, labelled info boxes ("Autorin/Autor …"),
+the Chinese 作者/记者/来源/责任编辑/发布时间 lines that Chinese news pages print under the
+title, and forum/blog poster lines.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from lxml import etree
-from lxml.html import HtmlElement
 
 from .authors import clean_name, dedupe, split_names
-
-SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "iframe", "select", "option"}
-)
-BLOCK_TAGS = frozenset(
-    {
-        "p", "div", "section", "article", "header", "footer", "aside", "nav", "main", "li", "ul", "ol",
-        "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "br", "dd", "dt", "dl",
-        "blockquote", "figure", "figcaption", "address", "form", "hr", "pre", "center", "time",
-    }
-)  # fmt: skip
-# class/id/itemprop words that mark an element holding the author's name.
-BYLINE_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:author|authors|byline|by-line|autor|autoren|autorin|auteur|autore|firma|forfatter|"
-    r"writer|reporter|verfasser|creator|signature|article-source|journalist|redakteur|kicker-author|"
-    r"AuthorName|authorName|byl)(?:$|[\s_-]|name|s\b)",
-    re.IGNORECASE,
-)
-# Containers whose author names belong to something else (comments, teasers, bios).
-FOREIGN_ATTR = re.compile(
-    r"comment|related|teaser|recommend|sidebar|footer|newsletter|promo|widget|popular|trending|"
-    r"more-from|read-more|readmore|bio\b|author-bio|about-author|profile-desc|avatar|social|share",
-    re.IGNORECASE,
-)
 
 _KEYWORDS = "来源|发布|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
 # Compound labels (责任编辑, 题图来源, 本报记者) stay whole.
@@ -92,170 +65,6 @@ EN_BYLINE = re.compile(
     r"^(?:By|Von|Por|Par|Af|Av|Door|Oleh|Di|Text:?|Autor(?:in)?:|Author:|Written by|Reporting by)\s+"
     r"(?P<names>[A-ZÀ-ÝŁŚŻ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÝŁŚŻ][\w.'’-]+|de|da|del|van|von|der|den|di|le|la|y|e|and|und|&|,)){0,14})"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class PageText:
-    """The page's visible text as lines (one per block), and where the headline is."""
-
-    lines: tuple[str, ...]
-    headline_index: int  # -1 when no <h1>
-
-
-def page_text(tree: HtmlElement) -> PageText:
-    """Visible text split at block boundaries; scripts and styles are skipped."""
-    lines: list[str] = []
-    current: list[str] = []
-    headline_index = -1
-    skip_depth = 0
-
-    def flush() -> None:
-        if current:
-            line = " ".join("".join(current).split())
-            if line:
-                lines.append(line)
-            current.clear()
-
-    for event, element in etree.iterwalk(tree, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in SKIP_TAGS:
-                skip_depth += 1
-                continue
-            if skip_depth:
-                continue
-            if tag in BLOCK_TAGS:
-                flush()
-            if tag == "h1" and headline_index < 0:
-                headline_index = len(lines)
-            if element.text and tag:
-                current.append(element.text)
-        else:
-            if tag in SKIP_TAGS:
-                skip_depth -= 1
-            elif not skip_depth and tag in BLOCK_TAGS:
-                flush()
-            if not skip_depth and element.tail:
-                current.append(element.tail)
-    flush()
-    return PageText(tuple(lines), headline_index)
-
-
-def header_lines(text: PageText, before: int = 5, after: int = 40) -> list[str]:
-    """Lines around the headline, where bylines and dates sit; the whole top when there is no h1."""
-    if text.headline_index < 0:
-        return list(text.lines[:150])
-    start = max(0, text.headline_index - before)
-    return list(text.lines[start : text.headline_index + after])
-
-
-def _is_foreign(element: HtmlElement) -> bool:
-    node: HtmlElement | None = element
-    depth = 0
-    while node is not None and depth < 12:
-        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if attrs.strip() and FOREIGN_ATTR.search(attrs):
-            return True
-        if node.tag in ("footer", "aside", "nav"):
-            return True
-        node = node.getparent()
-        depth += 1
-    return False
-
-
-# Attribute values as strings: scanning them creates no element proxies, which is what
-# makes a Python walk over every element of a large page slow.
-_MARKER_ATTRS = etree.XPath(".//@class|.//@id|.//@rel|.//@itemprop")
-BYLINE_HINT = re.compile(
-    r"author|autor|byl|by-line|auteur|firma|forfatter|writer|reporter|verfasser|creator|"
-    r"signature|article-source|journalist|redakteur",
-    re.IGNORECASE,
-)
-DATE_HINT = re.compile(
-    r"date|time|publish|posted|datum|fecha|data|zeit|meta|byline|info|pubtime|pub_time",
-    re.IGNORECASE,
-)
-
-
-def _marked(scope: HtmlElement, hint: re.Pattern[str]) -> list[HtmlElement]:
-    """Elements under ``scope`` with a class/id/rel/itemprop value matching ``hint``, in order."""
-    seen: set[HtmlElement] = set()
-    found: list[HtmlElement] = []
-    for value in _MARKER_ATTRS(scope):
-        if hint.search(value):
-            element = value.getparent()
-            if element not in seen:
-                seen.add(element)
-                found.append(element)
-    return found
-
-
-def article_scope(tree: HtmlElement) -> HtmlElement | None:
-    """The part of the page around the headline: its <article>/<main>, else a few levels up."""
-    h1 = next(tree.iter("h1"), None)
-    if h1 is None:
-        return next(tree.iter("article"), None)
-    for ancestor in h1.iterancestors():
-        if ancestor.tag in ("article", "main"):
-            return ancestor
-    return _ancestor(h1, 4)
-
-
-def _is_byline(element: HtmlElement) -> bool:
-    tag = element.tag
-    if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("meta", "link", "html", "body"):
-        return False
-    if (element.get("itemprop") or "").lower() == "author":
-        return True
-    marker = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('rel') or ''}"
-    return marker != "  " and bool(BYLINE_ATTR.search(marker))
-
-
-def byline_elements(tree: HtmlElement) -> list[str]:
-    """Names from elements marked as author/byline (itemprop, rel, class, id).
-
-    Only the innermost marked elements are read (an outer byline box joins its names
-    without separators), and only those near the first one: author names further down
-    belong to teasers and related articles.
-    """
-    scope = article_scope(tree)
-    names = _byline_names(scope) if scope is not None else []
-    return names or _byline_names(tree)
-
-
-def _byline_names(scope: HtmlElement) -> list[str]:
-    matches = [el for el in _marked(scope, BYLINE_HINT) if _is_byline(el) and not _is_foreign(el)]
-    inner = set(matches)
-    leaves = [el for el in matches if not any(d in inner for d in el.iterdescendants())]
-    container: HtmlElement | None = None
-    names: list[str] = []
-    for element in leaves:
-        if container is not None and not _within(element, container):
-            continue
-        microdata = element.xpath(".//*[@itemprop='name']")
-        text = " ".join((microdata[0] if microdata else element).text_content().split())
-        if not text or len(text) > 160:
-            continue
-        found = split_names(text)
-        if found:
-            names.extend(found)
-            if container is None:
-                container = _ancestor(element, 4)
-    return dedupe(names)
-
-
-def _ancestor(element: HtmlElement, levels: int) -> HtmlElement:
-    node = element
-    for _ in range(levels):
-        parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        node = parent
-    return node
-
-
-def _within(element: HtmlElement, container: HtmlElement) -> bool:
-    return any(a is container for a in element.iterancestors())
 
 
 LABELLED_AUTHOR = re.compile(
@@ -434,33 +243,6 @@ def credits(lines: list[str]) -> list[str]:
     return found
 
 
-DATE_ATTR = re.compile(
-    r"date|time|publish|posted|datum|fecha|data|zeit|meta|dateline|byline|info|pubtime|pub_time",
-    re.IGNORECASE,
-)
-
-
-def dated_elements(tree: HtmlElement) -> list[str]:
-    """Short texts of elements whose class/id says they hold a date (.date, .publish-time …)."""
-    scope = article_scope(tree)
-    texts = _dated_texts(scope) if scope is not None else []
-    return texts or _dated_texts(tree)
-
-
-def _dated_texts(scope: HtmlElement) -> list[str]:
-    texts: list[str] = []
-    for element in _marked(scope, DATE_HINT):
-        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if len(marker) < 4 or not DATE_ATTR.search(marker) or _is_foreign(element):
-            continue
-        text = " ".join(element.text_content().split())
-        if 6 <= len(text) <= 100:
-            texts.append(text)
-            if len(texts) >= 12:
-                break
-    return texts
-
-
 def labelled_date_lines(
     everywhere: tuple[str, ...], label: re.Pattern[str] = DATE_LABEL
 ) -> list[str]:
@@ -475,12 +257,6 @@ def labelled_date_lines(
         for m in [label.search(line)]
         if m and m.start() < 40
     ]
-
-
-def short_lines(header: list[str]) -> list[str]:
-    """Short lines near the headline; long ones are prose and captions, whose dates are
-    about events, not the article."""
-    return [line for line in header if len(line) <= 60]
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")

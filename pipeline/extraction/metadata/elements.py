@@ -1,0 +1,160 @@
+"""Author and date elements: marked by class/id/itemprop/rel, searched around the headline."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .authors import dedupe, split_names
+from .pagetext import SKIP_TAGS
+
+BYLINE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:author|authors|byline|by-line|autor|autoren|autorin|auteur|autore|firma|forfatter|"
+    r"writer|reporter|verfasser|creator|signature|article-source|journalist|redakteur|kicker-author|"
+    r"AuthorName|authorName|byl)(?:$|[\s_-]|name|s\b)",
+    re.IGNORECASE,
+)
+# Containers whose author names belong to something else (comments, teasers, bios).
+FOREIGN_ATTR = re.compile(
+    r"comment|related|teaser|recommend|sidebar|footer|newsletter|promo|widget|popular|trending|"
+    r"more-from|read-more|readmore|bio\b|author-bio|about-author|profile-desc|avatar|social|share",
+    re.IGNORECASE,
+)
+
+
+def _is_foreign(element: HtmlElement) -> bool:
+    node: HtmlElement | None = element
+    depth = 0
+    while node is not None and depth < 12:
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if attrs.strip() and FOREIGN_ATTR.search(attrs):
+            return True
+        if node.tag in ("footer", "aside", "nav"):
+            return True
+        node = node.getparent()
+        depth += 1
+    return False
+
+
+# Attribute values as strings: scanning them creates no element proxies, which is what
+# makes a Python walk over every element of a large page slow.
+_MARKER_ATTRS = etree.XPath(".//@class|.//@id|.//@rel|.//@itemprop")
+BYLINE_HINT = re.compile(
+    r"author|autor|byl|by-line|auteur|firma|forfatter|writer|reporter|verfasser|creator|"
+    r"signature|article-source|journalist|redakteur",
+    re.IGNORECASE,
+)
+DATE_HINT = re.compile(
+    r"date|time|publish|posted|datum|fecha|data|zeit|meta|byline|info|pubtime|pub_time",
+    re.IGNORECASE,
+)
+
+
+def _marked(scope: HtmlElement, hint: re.Pattern[str]) -> list[HtmlElement]:
+    """Elements under ``scope`` with a class/id/rel/itemprop value matching ``hint``, in order."""
+    seen: set[HtmlElement] = set()
+    found: list[HtmlElement] = []
+    for value in _MARKER_ATTRS(scope):
+        if hint.search(value):
+            element = value.getparent()
+            if element not in seen:
+                seen.add(element)
+                found.append(element)
+    return found
+
+
+def article_scope(tree: HtmlElement) -> HtmlElement | None:
+    """The part of the page around the headline: its <article>/<main>, else a few levels up."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return next(tree.iter("article"), None)
+    for ancestor in h1.iterancestors():
+        if ancestor.tag in ("article", "main"):
+            return ancestor
+    return _ancestor(h1, 4)
+
+
+def _is_byline(element: HtmlElement) -> bool:
+    tag = element.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("meta", "link", "html", "body"):
+        return False
+    if (element.get("itemprop") or "").lower() == "author":
+        return True
+    marker = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('rel') or ''}"
+    return marker != "  " and bool(BYLINE_ATTR.search(marker))
+
+
+def byline_elements(tree: HtmlElement) -> list[str]:
+    """Names from elements marked as author/byline (itemprop, rel, class, id).
+
+    Only the innermost marked elements are read (an outer byline box joins its names
+    without separators), and only those near the first one: author names further down
+    belong to teasers and related articles.
+    """
+    scope = article_scope(tree)
+    names = _byline_names(scope) if scope is not None else []
+    return names or _byline_names(tree)
+
+
+def _byline_names(scope: HtmlElement) -> list[str]:
+    matches = [el for el in _marked(scope, BYLINE_HINT) if _is_byline(el) and not _is_foreign(el)]
+    inner = set(matches)
+    leaves = [el for el in matches if not any(d in inner for d in el.iterdescendants())]
+    container: HtmlElement | None = None
+    names: list[str] = []
+    for element in leaves:
+        if container is not None and not _within(element, container):
+            continue
+        microdata = element.xpath(".//*[@itemprop='name']")
+        text = " ".join((microdata[0] if microdata else element).text_content().split())
+        if not text or len(text) > 160:
+            continue
+        found = split_names(text)
+        if found:
+            names.extend(found)
+            if container is None:
+                container = _ancestor(element, 4)
+    return dedupe(names)
+
+
+def _ancestor(element: HtmlElement, levels: int) -> HtmlElement:
+    node = element
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return node
+
+
+def _within(element: HtmlElement, container: HtmlElement) -> bool:
+    return any(a is container for a in element.iterancestors())
+
+
+DATE_ATTR = re.compile(
+    r"date|time|publish|posted|datum|fecha|data|zeit|meta|dateline|byline|info|pubtime|pub_time",
+    re.IGNORECASE,
+)
+
+
+def dated_elements(tree: HtmlElement) -> list[str]:
+    """Short texts of elements whose class/id says they hold a date (.date, .publish-time …)."""
+    scope = article_scope(tree)
+    texts = _dated_texts(scope) if scope is not None else []
+    return texts or _dated_texts(tree)
+
+
+def _dated_texts(scope: HtmlElement) -> list[str]:
+    texts: list[str] = []
+    for element in _marked(scope, DATE_HINT):
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if len(marker) < 4 or not DATE_ATTR.search(marker) or _is_foreign(element):
+            continue
+        text = " ".join(element.text_content().split())
+        if 6 <= len(text) <= 100:
+            texts.append(text)
+            if len(texts) >= 12:
+                break
+    return texts
