@@ -564,3 +564,30 @@ def test_agency_tail_after_bar_is_dropped_from_byline_element() -> None:
         "<article><h1>Markets rally</h1><div class='byline'>By Jane Doe | Reuters</div></article>"
     )
     assert extract_metadata(page(body=body), None).authors == ["Jane Doe"]
+
+
+def test_korean_reporter_byline() -> None:
+    body = (
+        "<h1>이재명 광주 유세</h1><p>구현모 기자 입력 2025.05.15 20:00</p><p>"
+        + "본문 내용입니다. " * 10
+        + "</p>"
+    )
+    assert extract_metadata(page(body=body), None).authors == ["구현모"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28.04.2023, 18:11 Uhr", datetime(2023, 4, 28, 18, 11)),
+        ("04/28/2024 9:05 pm", datetime(2024, 4, 28, 21, 5)),
+        ("2022年4月1日 10:03", datetime(2022, 4, 1, 10, 3)),
+        ("1. März 2024 um 10:03", datetime(2024, 3, 1, 10, 3)),
+        ("15 de octubre de 2024", datetime(2024, 10, 15)),
+        (
+            "2024-04-30T16:48:00+03:00",
+            datetime(2024, 4, 30, 16, 48, tzinfo=timezone(timedelta(hours=3))),
+        ),
+    ],
+)
+def test_text_date_formats(text: str, expected: datetime) -> None:
+    assert find_date_in_text(text, DateContext()) == expected

@@ -86,6 +86,10 @@ def labelled_author(lines: list[str]) -> list[str]:
     return []
 
 
+# Korean bylines put the name before the title: "홍길동 기자", "김철수 특파원".
+KO_REPORTER = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s*(?:선임기자|기자|특파원)(?![가-힣])")
+
+
 def text_byline(lines: list[str]) -> list[str]:
     """'By Jane Doe and John Roe' / 'Von …' / '作者：…' / '记者 …' lines near the headline.
 
@@ -100,6 +104,10 @@ def text_byline(lines: list[str]) -> list[str]:
             names = split_names(match.group("names"))
             if names:
                 return dedupe(names)
+        if "기자" in line or "특파원" in line:
+            korean = [m.group(1) for m in KO_REPORTER.finditer(line)]
+            if korean:
+                return dedupe(korean)
         if not _has_cjk(line):
             continue
         names = _zh_names(line)

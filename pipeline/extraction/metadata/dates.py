@@ -224,8 +224,12 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
         month = int(groups["month"])
     if not month:
         return None
+    day_number = int(groups["day"])
+    if month > 12 and day_number <= 12 and not groups.get("monthname"):
+        # "04/28/2024": the US month-first order, recognisable when the day is over 12.
+        month, day_number = day_number, month
     try:
-        day = date(int(groups["year"]), month, int(groups["day"]))
+        day = date(int(groups["year"]), month, day_number)
     except ValueError:
         return None
     if groups.get("hour") is None:
