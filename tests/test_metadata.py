@@ -591,3 +591,16 @@ def test_korean_reporter_byline() -> None:
 )
 def test_text_date_formats(text: str, expected: datetime) -> None:
     assert find_date_in_text(text, DateContext()) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://techcrunch.com/2019/11/18/new-york-state/", datetime(2019, 11, 18)),
+        ("http://business.sohu.com/20050311/n224643115.shtml", datetime(2005, 3, 11)),
+        ("http://bj.house.sina.com.cn/p/2005-03-31/031868306.html", datetime(2005, 3, 31)),
+        ("https://news.example/articles/12345678", None),
+    ],
+)
+def test_date_from_url_is_the_last_resort(url: str, expected: datetime | None) -> None:
+    assert extract_metadata(page(body="<p>No dates here.</p>"), url).published == expected

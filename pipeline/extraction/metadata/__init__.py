@@ -25,6 +25,7 @@ from .authors import dedupe, looks_like_url, split_names
 from .dates import (
     DateContext,
     apply_default_tz,
+    date_from_url,
     find_date_in_text,
     has_time,
     parse_date_value,
@@ -305,6 +306,9 @@ def _date_candidates(page: _Page) -> Iterator[datetime]:
         parsed = find_date_in_text(line, context, relative=True)
         if parsed:
             yield parsed
+    from_url = date_from_url(page.url)
+    if from_url:
+        yield from_url
 
 
 def _time_elements(

@@ -327,6 +327,28 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
     return None
 
 
+URL_DATE = re.compile(
+    r"/(?P<year>(?:19|20)\d{2})[/-](?P<month>\d{1,2})[/-](?P<day>\d{1,2})(?:/|-|_|\.|$)"
+    r"|/(?P<cyear>(?:19|20)\d{2})(?P<cmonth>[01]\d)(?P<cday>[0-3]\d)(?:/|_|-|\.|$)"
+)
+
+
+def date_from_url(url: str | None) -> datetime | None:
+    """The day in a URL path (/2019/11/18/slug, /2005-03-31/, /20050311/): a last resort."""
+    if not url:
+        return None
+    match = URL_DATE.search(url.split("?", 1)[0])
+    if not match:
+        return None
+    year = match.group("year") or match.group("cyear")
+    month = match.group("month") or match.group("cmonth")
+    day = match.group("day") or match.group("cday")
+    try:
+        return datetime(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 def _mostly(text: str, match: re.Match[str]) -> bool:
     """A relative expression is a timestamp only when it is most of its text ("3小时前 来源：…")."""
     return len(text) - (match.end() - match.start()) <= 16

@@ -33,7 +33,8 @@ def headings(tree: HtmlElement) -> list[str]:
     inside: list[str] = []
     outside: list[str] = []
     for h1 in tree.iter("h1"):
-        text = normalize(h1.text_content())
+        # Kicker and headline often sit in sibling spans: join text nodes with a space.
+        text = normalize(" ".join(h1.itertext()))
         if not text or len(text) > 400:
             continue
         in_article = any(a.tag in ("article", "main") for a in h1.iterancestors())
