@@ -117,8 +117,9 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("credits-line", r"^\W*((additional )?(reporting|writing|editing|compiled|research|translated|produced) by\b.{0,300}|.{0,120}\bcontributed (reporting )?to this (report|article|story)\W*)$"),
     _named("affiliate", r"(may earn (an? )?(affiliate )?commission|affiliate (links?|commission)|we may (earn|receive) (a )?(small )?(commission|compensation)|provisions?-?links|partnerlinks?)"),
     _named("ad-blocker", r"(ad-? ?blocker|disable your ad|adblock)"),
-    _named("moderation", r"(moderat\w* (all )?comments|comments (are|will be) (moderated|reviewed|closed)|comments? policy)"),
+    _named("moderation", r"(moderat\w* (all )?comments|comments (are|will be) (moderated|reviewed|closed)|comments? policy|(comentários|comentarios|kommentare|commentaires).{0,120}(moderador|moderator|moderation|modérateur))"),
     _named("citation", r"^\W*(citation|cite this article|zitiervorschlag)\s*:.{0,400}(retrieved|abgerufen|accessed).{0,200}$|subject to copyright"),
+    _named("counter", r"^.{0,20}(第\s*\d+\s*(个|位)(阅览者|读者|访客)|(阅读|浏览|点击|访问|阅览)(次数|量|数)?\s*[:：(（]?\s*\d+|\d+\s*(次|人)(阅读|浏览|点击|围观)|在线用户\s*[:：]?\s*\d+|\d+\s*(views|reads|visits)\b).{0,20}$"),
     _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)(\s*/)?\s*\d*\W*$"),
     _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
     _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),
@@ -129,7 +130,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
 # Lines that are chrome only at the body's start or end (datelines, labels, reading times):
 # the same words mid-article may be content (a list of dates), so they are not dropped there.
 EDGE_LINES: tuple[NamedPattern, ...] = (
-    _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？]$"),
+    _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？:：]$"),
     _named("posted-by", r"^(?=.{0,200}$).*\b(publicado por|posted by|published by|written by|geschrieben von|publié par|pubblicato da|categoria|category|categories|kategorie)\s*:"),
     _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?|Min\.?)\s*(read|Lesezeit|de lectura|lecture|di lettura|läsning)|(Lesezeit|Reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
     _named("label", r"^\W*(tags?|topics?|filed under|schlagworte|themen|标签|关键词|关键字|分类|栏目)\s*[:：]?.{0,60}$"),

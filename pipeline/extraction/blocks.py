@@ -127,6 +127,8 @@ def _kind_for(tag: str, parent_kind: str, element: HtmlElement) -> str:
     names = element.get("class") or element.get("id")
     if names and _CAPTION_CLASS.search(names):
         return "caption"
+    if tag in ("p", "div", "span", "small") and _beside_image(element):
+        return "caption"
     if tag in _HEADINGS:
         return tag
     if tag in ("li", "dd", "dt"):
@@ -138,6 +140,25 @@ def _kind_for(tag: str, parent_kind: str, element: HtmlElement) -> str:
     if tag in ("td", "th"):
         return "td" if parent_kind not in ("quote", "caption", "li") else parent_kind
     return parent_kind if parent_kind in ("quote", "caption", "li", "pre", "td") else "p"
+
+
+def _beside_image(element: HtmlElement) -> bool:
+    """The only text in a small wrapper whose other child is an image: a photo caption."""
+    parent = element.getparent()
+    if parent is None or parent.tag in ("body", "article", "main", "section"):
+        return False
+    siblings = [child for child in parent if child is not element and isinstance(child.tag, str)]
+    if not siblings or len(siblings) > 3:
+        return False
+    if not any(
+        child.tag in ("img", "picture") or child.find(".//img") is not None for child in siblings
+    ):
+        return False
+    if (parent.text or "").strip() or any(
+        len(child.text_content().strip()) > 20 for child in siblings
+    ):
+        return False
+    return len(element.text_content()) < 500
 
 
 def _is_data_table(table: HtmlElement) -> bool:

@@ -134,7 +134,8 @@ def select_body(
         positions = [
             i for i, item in enumerate(scored) if _inside(item.block.owner, container, cache)
         ]
-        inside = _with_lead(scored, positions[0], title) + [scored[i] for i in positions]
+        lo, hi = _widen(scored, positions[0], positions[-1] + 1, container, root)
+        inside = _with_lead(scored, lo, title) + scored[lo:hi]
     else:
         inside = scored
     inside = _cut_at_end_marker(inside, rules, options)
@@ -143,6 +144,48 @@ def select_body(
     kept = _keep_linked_sentences(inside)
     kept = [item for item in kept if item.label != BAD]
     return _trim_edges(kept)
+
+
+def _widen(
+    scored: list[ScoredBlock], lo: int, hi: int, container: HtmlElement, root: HtmlElement
+) -> tuple[int, int]:
+    """Grow the container's block range [lo, hi) into its ancestors while the best contiguous
+    run there contains it and sums higher: an article split across sibling wrappers, or one
+    whose container also holds a tag cloud, is taken whole without the surrounding chrome."""
+    total = sum(item.weight for item in scored[lo:hi])
+    node = container
+    for _ in range(4):
+        if node is root:
+            break
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+        cache: dict[HtmlElement, bool] = {}
+        a_lo, a_hi = lo, hi
+        while a_lo > 0 and _inside(scored[a_lo - 1].block.owner, node, cache):
+            a_lo -= 1
+        while a_hi < len(scored) and _inside(scored[a_hi].block.owner, node, cache):
+            a_hi += 1
+        r_lo, r_hi, r_sum = _max_run(scored, a_lo, a_hi)
+        # Widening must buy real text, not a caption or an agency line next to the body.
+        if r_lo <= lo and r_hi >= hi and r_sum > total + max(100.0, 0.15 * total):
+            lo, hi, total = r_lo, r_hi, r_sum
+    return lo, hi
+
+
+def _max_run(scored: list[ScoredBlock], lo: int, hi: int) -> tuple[int, int, float]:
+    best = (lo, lo, 0.0)
+    current = 0.0
+    start = lo
+    for index in range(lo, hi):
+        if current <= 0:
+            current = 0.0
+            start = index
+        current += scored[index].weight
+        if current > best[2]:
+            best = (start, index + 1, current)
+    return best
 
 
 def _keep_linked_sentences(items: list[ScoredBlock]) -> list[ScoredBlock]:
