@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -175,6 +177,30 @@ def test_batches_flush_by_time(clean_db: Engine, tmp_path: Path) -> None:
     now[0] += 2.0
     assert len(writer.add(record(4))) == 2  # an add past the deadline flushes too
     writer.close()
+
+
+def test_a_row_the_server_rejects_costs_only_that_row(clean_db: Engine, tmp_path: Path) -> None:
+    # A canonical URL too large for a btree index entry: the server refuses that one row.
+    huge = record(2, canonical="https://news.example/" + secrets.token_hex(5000))
+    writer = ArticleWriter(clean_db, batch_size=10, spool_dir=tmp_path)
+    for item in (record(1), huge, record(3), record(4)):
+        writer.add(item)
+    results = writer.close()
+    assert [r.record for r in results] == [record(1), record(3), record(4)]
+    assert writer.rejected == 1
+    assert rows(clean_db, "SELECT count(*) FROM articles") == [(3,)]
+    assert list(tmp_path.iterdir()) == []  # rejected rows are not spooled for ever-failing replays
+
+
+def test_nul_characters_are_dropped(clean_db: Engine, tmp_path: Path) -> None:
+    dirty = replace(
+        record(1, "Body with a stray \x00 NUL from a broken page. " * 10), title="T\x00itle"
+    )
+    [result] = write(clean_db, [dirty], tmp_path)
+    assert result.outcome is WriteOutcome.STORED
+    [(title, body)] = rows(clean_db, "SELECT title, text FROM articles")
+    assert title == "Title"
+    assert "\x00" not in body and "stray  NUL" in body
 
 
 def test_spool_round_trip_keeps_every_field() -> None:

@@ -218,29 +218,46 @@ ON CONFLICT (name) DO NOTHING
 """
 
 
+def _pg_text(value: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL; pages occasionally carry one. The check is a fast scan.
+    if value and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
+def _pg_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return _pg_text(value)
+    if isinstance(value, dict):
+        return {key: _pg_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_pg_json(item) for item in value]
+    return value
+
+
 def _staging_row(record: ArticleRecord) -> tuple[Any, ...]:
     return (
         record.source,
-        record.url,
+        record.url,  # URLs are keys the results are matched by: stored exactly as given
         record.canonical_url,
         record.content_hash,
-        record.title,
-        record.text,
-        record.html,
-        record.lead,
-        list(record.authors),
+        _pg_text(record.title),
+        _pg_text(record.text),
+        _pg_text(record.html),
+        _pg_text(record.lead),
+        [_pg_text(author) for author in record.authors],
         record.published,
         record.modified,
-        record.language,
-        Jsonb(list(record.images)),
-        list(record.categories),
-        list(record.tags),
-        record.source_name,
+        _pg_text(record.language),
+        Jsonb(_pg_json(record.images)),
+        [_pg_text(category) for category in record.categories],
+        [_pg_text(tag) for tag in record.tags],
+        _pg_text(record.source_name),
         record.simhash,
         record.word_count,
         record.http_status,
-        record.etag,
-        record.last_modified,
+        _pg_text(record.etag),
+        _pg_text(record.last_modified),
         record.fetched_at,
     )
 
@@ -308,24 +325,36 @@ def _write_round(
     return resolved
 
 
+class ConnectionLost(Exception):
+    """The connection could not be opened or died mid-batch (as opposed to a bad statement)."""
+
+
 def write_batch(engine: Engine, records: Sequence[ArticleRecord]) -> list[WriteResult]:
-    """Write ``records`` in one transaction; results in input order. Raises driver errors."""
+    """Write ``records`` in one transaction; results in input order.
+
+    Raises ConnectionLost when the server is unreachable or the connection broke; any
+    other database error (a row the server rejects) propagates as the driver raised it.
+    """
     if not records:
         return []
-    proxy = engine.raw_connection()
+    try:
+        proxy = engine.raw_connection()
+    except (DBAPIError, psycopg.Error) as exc:  # the pool may re-raise the driver's own error
+        raise ConnectionLost(_reason_line(exc)) from exc
     try:
         conn: psycopg.Connection[Any] = proxy.driver_connection  # type: ignore[assignment]
         try:
             results = _write_batch(conn, records)
             conn.commit()
             return results
-        except BaseException:
+        except BaseException as exc:
             _rollback_quietly(conn)
+            # Judge by the connection, not the exception class: PostgreSQL reports some
+            # data errors (e.g. an index row too large) as OperationalError too.
+            if conn.broken or conn.closed:
+                proxy.invalidate()  # a dead connection must not go back to the pool
+                raise ConnectionLost(_reason_line(exc)) from exc
             raise
-    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-        if _is_connection_error(exc):
-            proxy.invalidate()  # a dead connection must not go back to the pool
-        raise
     finally:
         proxy.close()
 
@@ -389,16 +418,6 @@ def _is_retryable_conflict(exc: BaseException) -> bool:
             _Unresolved,
         ),
     )
-
-
-def _is_connection_error(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError):
-        if exc.connection_invalidated:
-            return True
-        exc = exc.orig  # type: ignore[assignment]
-    if _is_retryable_conflict(exc):
-        return False
-    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
 def record_to_json(record: ArticleRecord) -> str:
@@ -469,7 +488,11 @@ def _pid_alive(pid: int) -> bool:
 
 
 def replay_spool(
-    engine: Engine, spool_dir: Path | None = None, *, batch_size: int = 200
+    engine: Engine,
+    spool_dir: Path | None = None,
+    *,
+    batch_size: int = 200,
+    write: Callable[[list[ArticleRecord]], list[WriteResult]] | None = None,
 ) -> list[WriteResult]:
     """Write spooled records to the database and delete their files.
 
@@ -491,9 +514,12 @@ def replay_spool(
         try:
             for chunk in chunks:
                 # Re-writing an already written chunk is harmless: it comes back UNCHANGED.
-                results.extend(
-                    _with_conflict_retries(functools.partial(write_batch, engine, chunk))
-                )
+                if write is not None:
+                    results.extend(write(chunk))
+                else:
+                    results.extend(
+                        _with_conflict_retries(functools.partial(write_batch, engine, chunk))
+                    )
         except BaseException:
             for unfinished in claimed[position:]:
                 unfinished.rename(unfinished.with_name(unfinished.name.split(".replaying-")[0]))
@@ -543,6 +569,8 @@ class ArticleWriter:
         self._oldest: float | None = None
         self._replay_due = replay
         self._closed = False
+        # Records the server refused (never retried, never spooled); logged one by one.
+        self.rejected = 0
 
     @property
     def pending(self) -> int:
@@ -572,12 +600,15 @@ class ArticleWriter:
         if self._replay_due:
             try:
                 results.extend(
-                    replay_spool(self.engine, self.spool_dir, batch_size=self.batch_size)
+                    replay_spool(
+                        self.engine,
+                        self.spool_dir,
+                        batch_size=self.batch_size,
+                        write=self._write_isolating_bad_rows,
+                    )
                 )
                 self._replay_due = False
-            except Exception as exc:
-                if not _is_connection_error(exc):
-                    raise
+            except ConnectionLost:
                 logger.warning("spool replay postponed: database unavailable")
         if batch:
             results.extend(self._write_or_spool(batch))
@@ -591,17 +622,33 @@ class ArticleWriter:
     def _write_or_spool(self, batch: list[ArticleRecord]) -> list[WriteResult]:
         for attempt in range(self.retries + 1):
             try:
-                return _with_conflict_retries(functools.partial(write_batch, self.engine, batch))
-            except Exception as exc:
-                if not _is_connection_error(exc):
-                    raise
-                cause = _reason_line(exc)
+                return self._write_isolating_bad_rows(batch)
+            except ConnectionLost as exc:
+                cause = str(exc)
                 if attempt < self.retries:
                     delay = self.retry_backoff * 2**attempt
                     logger.warning("database write failed (%s); retry in %.1fs", cause, delay)
                     time.sleep(delay)
         path = spool_records(batch, self.spool_dir)
         raise StorageUnavailable(len(batch), path, cause)
+
+    def _write_isolating_bad_rows(self, batch: list[ArticleRecord]) -> list[WriteResult]:
+        """Write ``batch``; if the server rejects a row, bisect so only that row is lost."""
+        try:
+            return _with_conflict_retries(functools.partial(write_batch, self.engine, batch))
+        except (psycopg.Error, UnicodeError) as exc:
+            if len(batch) == 1:
+                self.rejected += 1
+                logger.error(
+                    "article rejected by the database, not stored: %s (%s)",
+                    batch[0].url,
+                    _reason_line(exc),
+                )
+                return []
+            middle = len(batch) // 2
+            return self._write_isolating_bad_rows(batch[:middle]) + self._write_isolating_bad_rows(
+                batch[middle:]
+            )
 
 
 def _reason_line(exc: BaseException) -> str:
