@@ -200,3 +200,15 @@ def test_crawl_runs_are_recorded(clean_db: Engine) -> None:
     assert done.duration_seconds is not None and done.duration_seconds >= 0
     assert runs[0].status == "running" and runs[0].finished_at is None
     assert len(recent_runs(clean_db, limit=1)) == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:secret@host:notaport/db", "postgresql+nodriver://u:secret@h/db"]
+)
+def test_malformed_url_error_masks_password(url: str) -> None:
+    with pytest.raises(DatabaseUnavailable) as info:
+        check_connection(url)
+    message = str(info.value)
+    assert message.startswith("invalid DATABASE_URL")
+    assert "secret" not in message and "***" in message
+    assert "\n" not in message

@@ -69,12 +69,17 @@ def get_engine(url: str, **kwargs: object) -> Engine:
     )
 
 
+def mask_password(url: str) -> str:
+    """The URL as given, with any password replaced by ***; works on unparsable URLs too."""
+    return re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", url)
+
+
 def describe_url(url: str | URL) -> str:
     """``host:port/database (user u, password ***)`` with the password masked."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
-        return "<unparsable URL>"
+    except (ArgumentError, ValueError):
+        return mask_password(str(url))
     socket_dir = parsed.query.get("host")
     if parsed.host:
         where = f"{parsed.host}:{parsed.port or 5432}/{parsed.database or ''}"
@@ -126,8 +131,10 @@ def check_connection(url: str) -> None:
             connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
         )
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        # The parser's message may quote the whole URL, password included: mask it.
+        reason = mask_password(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise DatabaseUnavailable(
-            f"invalid DATABASE_URL ({describe_url(url)}): {exc}. {_HINT}"
+            f"invalid DATABASE_URL {describe_url(url)}: {reason}. {_HINT}"
         ) from None
     try:
         with engine.connect() as conn:
