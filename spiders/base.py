@@ -145,17 +145,22 @@ def continuation_key(url: str) -> str:
 
 def next_page_links(response: Response) -> list[str]:
     """Candidate "next page" URLs of a page: rel=next first, then links reading 下一页/Next."""
-    found: list[str] = []
-    for href in response.xpath(
-        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-        " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-    ).getall():
-        found.append(href)
-    for anchor in response.xpath("//a[@href]"):
-        text = " ".join(anchor.xpath(".//text()").getall()).strip()
-        label = text or anchor.attrib.get("title", "") or anchor.attrib.get("aria-label", "")
-        if _NEXT_TEXT.match(label):
-            found.append(anchor.attrib["href"])
+    # Walk lxml's tree directly: selector objects per anchor cost ~2 ms on a news page.
+    root = response.selector.root
+    by_rel: list[str] = []
+    by_text: list[str] = []
+    for element in root.iter("link", "a"):
+        href = element.get("href")
+        if not href:
+            continue
+        if "next" in (element.get("rel") or "").lower().split():
+            by_rel.append(href)
+        elif element.tag == "a":
+            label = "".join(element.itertext()).strip()
+            label = label or element.get("title") or element.get("aria-label") or ""
+            if len(label) < 30 and _NEXT_TEXT.match(label):
+                by_text.append(href)
+    found = by_rel + by_text
     urls: list[str] = []
     for href in found:
         href = href.strip()

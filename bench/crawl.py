@@ -1,0 +1,201 @@
+"""Crawl benchmark: the full pipeline into PostgreSQL vs the same spider with pipelines off.
+
+    python bench/crawl.py [--articles 2000] [--spider sitemap|section] [--repeat 1]
+
+Serves a generated site of N ~50 KB article pages (pipeline.fixtureweb's bench site) in a
+process of its own on 127.0.0.1, then crawls it in one run, each crawl in a fresh Scrapy
+process with the project settings (pipeline/settings.py):
+  (b) pipelines off : ITEM_PIPELINES = {}, no incremental state;
+  (a) full pipeline : ITEM_PIPELINES as configured (validate, clean, extract, dedup, store)
+                      and the incremental crawl state, into a fresh database;
+  (c) state only    : pipelines off but the incremental crawl state on (its own database),
+                      to show what the crawl-state lookups and writes cost.
+Both use the same concurrency and AutoThrottle off (on a local server it only adds delay).
+Prints article pages/s for each and the ratio (target: full >= 50% of pipelines off).
+Uses DATABASE_URL's server when set, else the embedded PostgreSQL; the database is dropped
+at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.db.session import normalize_url, upgrade  # noqa: E402
+
+# One crawl with the project settings plus overrides; stats written as JSON.
+_RUNNER = r"""
+import json, sys
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+config = json.loads(sys.argv[1])
+settings = get_project_settings()
+settings.setdict(config["settings"], priority="cmdline")
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(config["spider"])
+process.crawl(crawler, **config["args"])
+process.start()
+stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
+with open(config["out"], "w", encoding="utf-8") as fh:
+    json.dump({"stats": stats, "pipelines": list(map(str, settings.getdict("ITEM_PIPELINES")))}, fh)
+"""
+
+
+def serve_bench_site(articles: int) -> tuple[subprocess.Popen[str], str]:
+    """Start the bench site in its own process (it must not share Scrapy's GIL)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.fixtureweb", "--bench", str(articles)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    sites = json.loads(server.stdout.readline())
+    return server, next(iter(sites.values()))
+
+
+def bench_database() -> tuple[str, Callable[[], None]]:
+    """A fresh, migrated database on DATABASE_URL's server or the embedded one; and its drop."""
+    if os.environ.get("DATABASE_URL"):
+        server, where = normalize_url(os.environ["DATABASE_URL"]), "DATABASE_URL server"
+    else:
+        from pipeline.db.embedded import start_embedded
+
+        server, where = start_embedded(), "embedded server"
+    name = f"newsmill_bench_crawl_{secrets.token_hex(4)}"
+    admin = create_engine(
+        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        version = conn.execute(text("SHOW server_version")).scalar()
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    print(f"database: fresh {name} on the {where} (PostgreSQL {version})")
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return url, drop
+
+
+def crawl(
+    spider: str, args: dict[str, str], settings: dict[str, Any], env: dict[str, str]
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stats.json"
+        config = {"spider": spider, "args": args, "settings": settings, "out": str(out)}
+        subprocess.run(
+            [sys.executable, "-c", _RUNNER, json.dumps(config)],
+            cwd=REPO,
+            env={
+                **os.environ,
+                **env,
+                "PYTHONPATH": str(REPO),
+                "SCRAPY_SETTINGS_MODULE": "pipeline.settings",
+            },
+            check=True,
+        )
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def rate(result: dict[str, Any]) -> tuple[int, float, float]:
+    stats = result["stats"]
+    pages = int(stats.get("newsmill/articles_fetched", 0))
+    seconds = float(stats.get("elapsed_time_seconds", 0.0)) or float("nan")
+    return pages, seconds, pages / seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--spider", choices=("sitemap", "section"), default="sitemap")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each; the best counts")
+    parser.add_argument("--concurrency", default="16/8", help="global/per-domain requests")
+    args = parser.parse_args(argv)
+    total, per_domain = (int(n) for n in args.concurrency.split("/"))
+
+    server, base = serve_bench_site(args.articles)
+    url, drop = bench_database()
+    try:
+        spider_args = (
+            {"sitemaps": f"{base}/sitemap.xml"}
+            if args.spider == "sitemap"
+            else {"sections": f"{base}/"}
+        )
+        common = {
+            "LOG_LEVEL": "WARNING",
+            "AUTOTHROTTLE_ENABLED": False,
+            "CONCURRENT_REQUESTS": total,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain,
+            "NEWSMILL_MAX_SECTION_PAGES": args.articles,  # the bench index is one long section
+            "NEWSMILL_PROGRESS": False,
+        }
+        off = {**common, "ITEM_PIPELINES": {}, "NEWSMILL_INCREMENTAL": False}
+        full = {**common, "NEWSMILL_INCREMENTAL": True}
+        state_only = {**off, "NEWSMILL_INCREMENTAL": True}
+        print(
+            f"site: {args.articles} articles at {base}; spider: {args.spider}; "
+            f"concurrency {total}/{per_domain}"
+        )
+        best: dict[str, tuple[int, float, float]] = {}
+        runs = (("pipelines off", off), ("full pipeline", full), ("state only", state_only))
+        for _ in range(args.repeat):
+            for label, settings in runs:
+                if label != "pipelines off":
+                    # Each stateful crawl needs an empty database, or it would skip every page.
+                    drop()
+                    url, drop = bench_database()
+                    settings = {**settings, "NEWSMILL_DATABASE_URL": url}
+                result = crawl(args.spider, spider_args, settings, {"DATABASE_URL": url})
+                pages, seconds, per_second = rate(result)
+                stats = result["stats"]
+                extra = ""
+                if label == "full pipeline":
+                    dropped = {
+                        k.split("/", 2)[2]: v
+                        for k, v in stats.items()
+                        if k.startswith("newsmill/dropped/")
+                    }
+                    extra = f"  stored {stats.get('newsmill/stored', 0)}, dropped {dropped or 0}"
+                print(
+                    f"  {label:<14} {pages:>6} pages {seconds:7.2f} s {per_second:8.1f} pages/s{extra}"
+                )
+                if label not in best or per_second > best[label][2]:
+                    best[label] = (pages, seconds, per_second)
+        ratio = best["full pipeline"][2] / best["pipelines off"][2]
+        print(f"full pipeline / pipelines off = {ratio:.0%} (target >= 50%)")
+    finally:
+        drop()
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
