@@ -191,18 +191,29 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     orgs_known = {_name_key(n) for n in (site_name, *(a.publisher for a in page.articles)) if n}
     host_keys = {_name_key(label) for label in _host_labels(page.url)} if page.url else set()
     orgs_known |= host_keys
+    typed_orgs = {_name_key(p.name) for a in page.articles for p in a.authors if p.is_organization}
     organisations: list[str] = []
+    agencies: list[str] = []
     chosen: list[str] = []
     for index, names in enumerate(_author_sources(page)):
         people = [n for n in names if _name_key(n) not in orgs_known]
         if index >= _FIRST_PAGE_SOURCE:
+            if agencies:
+                break
             # In page text, "MDR THÜRINGEN" next to a writer is the site's desk, not a person.
             people = [n for n in people if not any(_name_key(w) in host_keys for w in n.split())]
+        if people and index == 0 and all(_name_key(n) in typed_orgs for n in people):
+            # JSON-LD credits only an agency: a person in the meta tags wins, page text does not
+            # (its author elements are too often teasers to overrule structured data).
+            agencies = people
+            continue
         if people:
             chosen = dedupe(_without_site_domains(people))
             break
         if names and not organisations:
             organisations = names
+    if agencies and not chosen:
+        chosen = dedupe(agencies)
     if not chosen:
         return dedupe(organisations)
     chosen_keys = {_name_key(n) for n in chosen}
