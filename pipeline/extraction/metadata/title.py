@@ -123,7 +123,7 @@ def _agreed_prefix(title: str, others: set[str]) -> str:
     return title
 
 
-def _best_spelling(chosen: str, metas: list[str], h1s: list[str]) -> str:
+def _best_spelling(chosen: str, metas: list[str]) -> str:
     """Among sources with the same words, og:title's spelling: editors type it for display
     ("Kicker: Headline", straight quotes) while JSON-LD is often generated ("Kicker -
     Headline", entities). Measured on fundus: +2 pages, -1 where the <h1> spelling won."""
@@ -149,7 +149,7 @@ def choose_title(
     for candidate in ([jsonld_headline] if jsonld_headline else []) + meta_titles:
         cleaned = strip_site_name(html.unescape(candidate), sites)
         if len(_key(cleaned)) >= 3:
-            return _agreed_prefix(_best_spelling(cleaned, metas, h1s), others)
+            return _agreed_prefix(_best_spelling(cleaned, metas), others)
     page_title = strip_site_name(html_title, sites) if html_title else None
     if page_title:
         title_key = _key(html_title or "")
