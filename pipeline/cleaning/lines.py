@@ -16,10 +16,7 @@ def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | Non
     stripped = text.strip()
     if not stripped or len(stripped) > MAX_CHROME_LINE_CHARS:
         return None
-    for rule in (*rules.chrome_lines, *rules.extra_line_patterns):
-        if rule.pattern.search(stripped):
-            return rule.name
-    return None
+    return rules.line_matcher.search(stripped)
 
 
 def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
@@ -27,10 +24,7 @@ def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     stripped = text.strip()
     if not stripped or len(stripped) > 100:
         return None
-    for rule in rules.edge_lines:
-        if rule.pattern.search(stripped):
-            return rule.name
-    return None
+    return rules.edge_matcher.search(stripped)
 
 
 def end_marker_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
@@ -38,10 +32,7 @@ def end_marker_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None
     stripped = text.strip()
     if not stripped or len(stripped) > 80:
         return None
-    for rule in rules.end_markers:
-        if rule.pattern.search(stripped):
-            return rule.name
-    return None
+    return rules.end_matcher.search(stripped)
 
 
 def source_patterns(patterns: tuple[str, ...]) -> tuple[NamedPattern, ...]:

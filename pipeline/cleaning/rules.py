@@ -16,6 +16,33 @@ class NamedPattern:
     pattern: re.Pattern[str]
 
 
+@dataclass(frozen=True, slots=True)
+class PatternSet:
+    """Named patterns searched together: one alternation per flag set, group i = rule i."""
+
+    names: tuple[str, ...]
+    unions: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, rules: tuple[NamedPattern, ...]) -> PatternSet:
+        by_flags: dict[int, list[tuple[int, NamedPattern]]] = {}
+        for index, rule in enumerate(rules):
+            by_flags.setdefault(rule.pattern.flags, []).append((index, rule))
+        unions = []
+        for flags, members in by_flags.items():
+            body = "|".join(f"(?P<g{index}>{rule.pattern.pattern})" for index, rule in members)
+            unions.append(re.compile(body, flags))
+        return cls(tuple(rule.name for rule in rules), tuple(unions))
+
+    def search(self, text: str) -> str | None:
+        """The name of a rule matching ``text`` (the earliest match in the text), or None."""
+        for union in self.unions:
+            match = union.search(text)
+            if match and match.lastgroup:
+                return self.names[int(match.lastgroup[1:])]
+        return None
+
+
 def _named(name: str, regex: str, flags: int = re.I) -> NamedPattern:
     return NamedPattern(name, re.compile(regex, flags))
 
@@ -170,6 +197,19 @@ class ChromeRules:
     # the page's text: a chrome word on the article's own wrapper must not delete the article.
     protect_share: float = 0.5
     extra_line_patterns: tuple[NamedPattern, ...] = field(default=())
+    # Each list compiled into one alternation, so a page costs one regex search per element or
+    # block instead of one per rule (derived from the lists above; never set by hand).
+    class_matcher: PatternSet = field(init=False, repr=False, compare=False)
+    line_matcher: PatternSet = field(init=False, repr=False, compare=False)
+    edge_matcher: PatternSet = field(init=False, repr=False, compare=False)
+    end_matcher: PatternSet = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "class_matcher", PatternSet.of(self.class_substrings))
+        lines = (*self.chrome_lines, *self.extra_line_patterns)
+        object.__setattr__(self, "line_matcher", PatternSet.of(lines))
+        object.__setattr__(self, "edge_matcher", PatternSet.of(self.edge_lines))
+        object.__setattr__(self, "end_matcher", PatternSet.of(self.end_markers))
 
 
 DEFAULT_RULES = ChromeRules()

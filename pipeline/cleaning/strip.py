@@ -44,9 +44,9 @@ def _class_match(element: HtmlElement, rules: ChromeRules) -> tuple[str, bool] |
     for token in _TOKEN_SPLIT.split(lowered):
         if token in rules.class_tokens:
             return f"class-token:{token}", token in rules.strong_class_rules
-    for rule in rules.class_substrings:
-        if rule.pattern.search(lowered):
-            return f"class:{rule.name}", rule.name in rules.strong_class_rules
+    name = rules.class_matcher.search(lowered)
+    if name:
+        return f"class:{name}", name in rules.strong_class_rules
     return None
 
 

@@ -58,7 +58,7 @@ class Block:
 
 def is_cjk_text(text: str) -> bool:
     sample = text[:400]
-    letters = sum(1 for ch in sample if not ch.isspace())
+    letters = len(_WS.sub("", sample))
     return bool(letters) and len(_CJK.findall(sample)) / letters > 0.3
 
 
@@ -145,7 +145,7 @@ def _kind_for(tag: str, parent_kind: str, element: HtmlElement) -> str:
 def _beside_image(element: HtmlElement) -> bool:
     """The only text in a small wrapper whose other child is an image: a photo caption."""
     parent = element.getparent()
-    if parent is None or parent.tag in ("body", "article", "main", "section"):
+    if parent is None or len(parent) > 4 or parent.tag in ("body", "article", "main", "section"):
         return False
     siblings = [child for child in parent if child is not element and isinstance(child.tag, str)]
     if not siblings or len(siblings) > 3:

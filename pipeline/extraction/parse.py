@@ -102,7 +102,8 @@ def parse_html(
         root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise EmptyDocumentError(f"the page has no parsable HTML ({exc})") from exc
-    _bound_nodes(root, limits.max_nodes)
+    if len(text) > limits.max_nodes * 10:  # fewer bytes than that cannot make too many nodes
+        _bound_nodes(root, limits.max_nodes)
     return root, encoding
 
 
