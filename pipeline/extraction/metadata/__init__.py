@@ -74,6 +74,10 @@ class _Page:
     def text(self) -> pagetext.PageText:
         return pagetext.page_text(self.tree)
 
+    @property
+    def has_text(self) -> bool:
+        return "text" in self.__dict__  # cached_property stores its value on the instance
+
     @cached_property
     def header(self) -> list[str]:
         return pagetext.header_lines(self.text)
@@ -381,7 +385,9 @@ def _modified(page: _Page) -> datetime | None:
     found = next(
         _time_elements(page, ("datemodified", "updated", "modified"), marked_only=True), None
     )
-    if found is None:
+    # "Updated …" lines are read only when another field already needed the page text:
+    # building it just for a modified time would double the cost of most pages.
+    if found is None and page.has_text:
         for line in bylines.labelled_date_lines(page.text.lines, bylines.UPDATED_LABEL):
             found = find_date_in_text(line, page.context, relative=False)
             if found:
