@@ -528,3 +528,58 @@ def test_parse_since() -> None:
     assert parse_since("2026-11-01T08:00+08:00") == datetime(2026, 11, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="since="):
         parse_since("last week")
+
+
+def test_two_processes_share_a_redis_frontier(
+    fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
+) -> None:
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    ledger = web_manifest.site("ledger")
+    key = f"newsmill-test-{os.getpid()}-{datetime.now(UTC).timestamp():.0f}"
+    settings = {
+        **TEST_SETTINGS,
+        "NEWSMILL_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SCHEDULER_QUEUE_KEY": f"{key}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{key}:%(spider)s:dupefilter",
+    }
+    sections = ",".join(fresh_web.url("ledger", p) for p in ledger.sections)
+    outs = [tmp_path / f"node{n}.json" for n in range(2)]
+    try:
+        nodes = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _RUNNER,
+                    json.dumps(
+                        {
+                            "settings": settings,
+                            "spider": "section",
+                            "args": {"sections": sections},
+                            "out": str(out),
+                            "collect": True,
+                        }
+                    ),
+                ],
+                cwd=REPO,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for out in outs
+        ]
+        for node in nodes:
+            _, err = node.communicate(timeout=120)
+            assert node.returncode == 0, err[-3000:]
+    finally:
+        for stale in client.scan_iter(f"{key}:*"):
+            client.delete(stale)
+    items = [item for out in outs for item in json.loads(out.read_text(encoding="utf-8"))["items"]]
+    # One frontier: together the two nodes fetched every article, and none twice.
+    assert len(items) == len(ledger.articles)
+    assert {_path(canonical_url(i["url"])) for i in items} == {a.path for a in ledger.articles}
