@@ -604,3 +604,21 @@ def test_text_date_formats(text: str, expected: datetime) -> None:
 )
 def test_date_from_url_is_the_last_resort(url: str, expected: datetime | None) -> None:
     assert extract_metadata(page(body="<p>No dates here.</p>"), url).published == expected
+
+
+def test_truncated_jsonld_headline_is_completed_from_og() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Council approves the new tram line after a…"})
+    head += '<meta property="og:title" content="Council approves the new tram line after a decade of debate">'
+    md = extract_metadata(page(head=head), None)
+    assert md.title == "Council approves the new tram line after a decade of debate"
+
+
+def test_site_name_as_jsonld_headline_is_skipped() -> None:
+    head = (
+        ld({"@type": "NewsArticle", "headline": "CBC News"})
+        + '<meta property="og:site_name" content="CBC News">'
+    )
+    head += '<meta property="og:title" content="Gaza talks resume | CBC News">'
+    assert (
+        extract_metadata(page(head=head), "https://www.cbc.ca/news/1").title == "Gaza talks resume"
+    )

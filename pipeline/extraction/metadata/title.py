@@ -148,8 +148,17 @@ def choose_title(
     metas = [strip_site_name(html.unescape(t), sites) for t in meta_titles]
     for candidate in ([jsonld_headline] if jsonld_headline else []) + meta_titles:
         cleaned = strip_site_name(html.unescape(candidate), sites)
-        if len(_key(cleaned)) >= 3:
-            return _agreed_prefix(_best_spelling(cleaned, metas), others)
+        if len(_key(cleaned)) < 3 or _key(cleaned) in sites:
+            continue  # empty, or only the site's name ("CBC News" as a headline)
+        if cleaned.endswith(("…", "...")):
+            # A headline cut for search snippets: another source has it whole.
+            stem = _key(cleaned.rstrip(".… "))
+            whole = next(
+                (t for t in [*metas, *h1s] if _key(t).startswith(stem) and _key(t) != stem), None
+            )
+            if whole:
+                return whole
+        return _agreed_prefix(_best_spelling(cleaned, metas), others)
     page_title = strip_site_name(html_title, sites) if html_title else None
     if page_title:
         title_key = _key(html_title or "")
