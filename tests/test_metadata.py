@@ -622,3 +622,9 @@ def test_site_name_as_jsonld_headline_is_skipped() -> None:
     assert (
         extract_metadata(page(head=head), "https://www.cbc.ca/news/1").title == "Gaza talks resume"
     )
+
+
+def test_naive_fetch_time_is_utc_for_relative_dates() -> None:
+    # 2022-03-31 20:00 UTC is already 2022-04-01 04:00 in Shanghai: "昨天" is 31 March there.
+    context = DateContext(fetched_at=datetime(2022, 3, 31, 20, 0), default_tz=CST)
+    assert find_date_in_text("昨天 10:00", context) == datetime(2022, 3, 31, 10, 0, tzinfo=CST)

@@ -279,10 +279,10 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
     now = context.fetched_at
     if now is None:
         return None
-    if now.tzinfo is None and context.default_tz is not None:
-        now = now.replace(tzinfo=context.default_tz)
-    elif now.tzinfo is not None and context.default_tz is not None:
-        now = now.astimezone(context.default_tz)
+    if context.default_tz is not None:
+        # A naive fetch time is UTC (as Scrapy and the item contract record it); "昨天 10:00"
+        # means yesterday on the page's own clock, so the arithmetic runs in its zone.
+        now = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(context.default_tz)
     match = RELATIVE_PATTERN.search(text)
     if match and _mostly(text, match):
         raw = match.group("n").lower()
