@@ -628,3 +628,9 @@ def test_naive_fetch_time_is_utc_for_relative_dates() -> None:
     # 2022-03-31 20:00 UTC is already 2022-04-01 04:00 in Shanghai: "昨天" is 31 March there.
     context = DateContext(fetched_at=datetime(2022, 3, 31, 20, 0), default_tz=CST)
     assert find_date_in_text("昨天 10:00", context) == datetime(2022, 3, 31, 10, 0, tzinfo=CST)
+
+
+def test_by_line_far_below_headline_is_ignored() -> None:
+    body = "<h1>US, Manila launch war games</h1><p>AFP, MANILA</p>" + "<p>Paragraph.</p>" * 30
+    body += "<p>By Ben Blanchard and Yimou Lee</p>"
+    assert extract_metadata(page(body=body), None).authors == []

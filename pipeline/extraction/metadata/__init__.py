@@ -281,7 +281,8 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
     yield _split_all(meta_values[:3], structured=True)
     yield _split_all(page.meta.author_links[:6])
     yield elements.byline_elements(page.tree)
-    yield bylines.text_byline(page.header)
+    # With an <h1>, the header starts 5 lines above it: "By …" must come within 15 after it.
+    yield bylines.text_byline(page.header, 20 if page.text.headline_index >= 0 else None)
     yield bylines.labelled_author(list(page.text.lines))
     yield bylines.bracketed_byline(page.header)
     yield bylines.posted_by(page.text.lines)

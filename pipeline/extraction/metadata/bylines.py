@@ -90,16 +90,19 @@ def labelled_author(lines: list[str]) -> list[str]:
 KO_REPORTER = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s*(?:선임기자|기자|특파원)(?![가-힣])")
 
 
-def text_byline(lines: list[str]) -> list[str]:
+def text_byline(lines: list[str], english_window: int | None = None) -> list[str]:
     """'By Jane Doe and John Roe' / 'Von …' / '作者：…' / '记者 …' lines near the headline.
 
     Chinese bylines often spread over adjacent lines (记者 on one, 实习生 on the next),
-    so the two lines after the first hit are read too.
+    so the two lines after the first hit are read too. ``english_window`` limits "By …"
+    lines to the first lines of ``lines``.
     """
     for index, line in enumerate(lines):
         if len(line) > 200:
             continue
-        match = EN_BYLINE.match(line)
+        # A "By …" line far below the headline belongs to a quoted or related story.
+        in_window = english_window is None or index < english_window
+        match = EN_BYLINE.match(line) if in_window else None
         if match:
             names = split_names(match.group("names"))
             if names:
