@@ -351,3 +351,14 @@ def test_outage_spools_and_next_writer_replays(
     assert list(spool.iterdir()) == []
     assert rows(engine, "SELECT count(*) FROM articles") == [(7,)]
     engine.dispose()
+
+
+def test_times_without_zone_are_stored_as_utc(clean_db: Engine, tmp_path: Path) -> None:
+    naive = replace(
+        record(1), published=datetime(2026, 3, 1, 8, 30), fetched_at=datetime(2026, 3, 2)
+    )
+    write(clean_db, [naive], tmp_path)
+    write(clean_db, [naive], tmp_path)  # the re-crawl path sets fetched_at too
+    [(published, fetched_at)] = rows(clean_db, "SELECT published, fetched_at FROM articles")
+    assert published == datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    assert fetched_at == datetime(2026, 3, 2, tzinfo=UTC)

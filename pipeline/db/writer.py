@@ -133,6 +133,31 @@ _STAGING_COLUMNS = (
     "fetched_at",
 )
 
+_STAGING_TYPES = (
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text[]",
+    "timestamptz",
+    "timestamptz",
+    "text",
+    "jsonb",
+    "text[]",
+    "text[]",
+    "text",
+    "int8",
+    "int4",
+    "int2",
+    "text",
+    "text",
+    "timestamptz",
+)
+
 # ON COMMIT DELETE ROWS: the table lives as long as the pooled connection, rows only per batch.
 _CREATE_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS newsmill_staging (
@@ -235,6 +260,13 @@ def _pg_json(value: Any) -> Any:
     return value
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    # A time without a zone is taken as UTC: deterministic, whatever the server's TimeZone.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def _staging_row(record: ArticleRecord) -> tuple[Any, ...]:
     return (
         record.source,
@@ -246,8 +278,8 @@ def _staging_row(record: ArticleRecord) -> tuple[Any, ...]:
         _pg_text(record.html),
         _pg_text(record.lead),
         [_pg_text(author) for author in record.authors],
-        record.published,
-        record.modified,
+        _aware(record.published),
+        _aware(record.modified),
         _pg_text(record.language),
         Jsonb(_pg_json(record.images)),
         [_pg_text(category) for category in record.categories],
@@ -258,7 +290,7 @@ def _staging_row(record: ArticleRecord) -> tuple[Any, ...]:
         record.http_status,
         _pg_text(record.etag),
         _pg_text(record.last_modified),
-        record.fetched_at,
+        _aware(record.fetched_at),
     )
 
 
@@ -289,7 +321,7 @@ def _touch_columns(records: Sequence[ArticleRecord]) -> list[list[Any]]:
         [r.http_status for r in records],
         [r.etag for r in records],
         [r.last_modified for r in records],
-        [r.fetched_at for r in records],
+        [_aware(r.fetched_at) for r in records],
     ]
 
 
@@ -307,7 +339,10 @@ def _write_round(
 
     if staging_used:
         cur.execute("DELETE FROM newsmill_staging")
-    with cur.copy(f"COPY newsmill_staging ({', '.join(_STAGING_COLUMNS)}) FROM STDIN") as copy:
+    # Binary COPY: 5 KB bodies are sent as they are, with no escaping on either side.
+    columns = ", ".join(_STAGING_COLUMNS)
+    with cur.copy(f"COPY newsmill_staging ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(_STAGING_TYPES)
         for record in pending:
             copy.write_row(_staging_row(record))
     cur.execute(_INSERT)
