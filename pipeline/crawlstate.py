@@ -18,6 +18,7 @@ is next due under the current settings. Rules:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -174,11 +175,30 @@ _CLAIM = text(
     SELECT u, :source, :now, :run, :now FROM unnest(CAST(:urls AS text[])) AS u
     ON CONFLICT (url) DO UPDATE
         SET claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at,
-            source = COALESCE(s.source, EXCLUDED.source)
+            source = COALESCE(s.source, EXCLUDED.source), parked = NULL
         WHERE s.claimed_by IS DISTINCT FROM EXCLUDED.claimed_by
           AND (s.claimed_at IS NULL OR s.claimed_at < :stale
                OR (s.fetched_at IS NOT NULL AND s.fetched_at >= s.claimed_at))
     RETURNING url
+    """
+)
+
+_PARK = text(
+    "UPDATE crawl_state SET parked = CAST(:parked AS jsonb) WHERE url = :url AND claimed_by = :run"
+)
+
+# Take the next batch of this run's parked URLs (SKIP LOCKED: safe if ever called twice).
+_UNPARK = text(
+    """
+    WITH picked AS (
+        SELECT url, parked FROM crawl_state
+        WHERE claimed_by = :run AND parked IS NOT NULL
+        ORDER BY first_seen, url LIMIT :limit
+        FOR UPDATE SKIP LOCKED
+    ), cleared AS (
+        UPDATE crawl_state s SET parked = NULL FROM picked WHERE s.url = picked.url
+    )
+    SELECT url, parked FROM picked
     """
 )
 
@@ -310,6 +330,37 @@ class CrawlState:
         with self.engine.connect() as conn:
             return list(conn.execute(_DUE, params).scalars())
 
+    def park(self, requests: list[tuple[str, dict[str, Any], dict[str, str], int]]) -> None:
+        """Keep claimed article URLs (with hints, headers, depth) in PostgreSQL for later."""
+        if not requests:
+            return
+        rows = [
+            {
+                "url": url,
+                "run": self.run_id,
+                "parked": json.dumps(
+                    {"hints": hints, "headers": headers, "depth": depth}, default=_json_default
+                ),
+            }
+            for url, hints, headers, depth in requests
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(_PARK, rows)
+
+    def unpark(self, limit: int) -> list[tuple[str, dict[str, Any], dict[str, str], int]]:
+        """The next ``limit`` parked URLs of this run, oldest first; they are unparked."""
+        with self.engine.begin() as conn:
+            rows = conn.execute(_UNPARK, {"run": self.run_id, "limit": limit}).all()
+        return [
+            (
+                url,
+                _revive_datetimes(parked.get("hints") or {}),
+                parked.get("headers") or {},
+                int(parked.get("depth") or 0),
+            )
+            for url, parked in rows
+        ]
+
     def release(self, urls: list[str]) -> None:
         """Give back claims this run will not fetch (over its page budget)."""
         if urls:
@@ -380,6 +431,21 @@ class CrawlState:
             return canonical_url(url)
         except ValueError:
             return url
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    raise TypeError(f"cannot store {type(value).__name__} in a parked hint")
+
+
+def _revive_datetimes(hints: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: datetime.fromisoformat(value["$datetime"])
+        if isinstance(value, dict) and set(value) == {"$datetime"}
+        else value
+        for key, value in hints.items()
+    }
 
 
 def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlState | None:

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -226,6 +226,7 @@ class NewsSpider(scrapy.Spider):
             if value not in (None, "")
         }
         self.articles_requested = 0
+        self.outstanding = 0  # article requests handed to Scrapy and not yet answered
         self.config: SourceConfig = SourceConfig(name="adhoc")
         self.cutoff: datetime | None = None
         self.crawl_state: CrawlState | None = None
@@ -254,6 +255,7 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     def configure(self, settings: BaseSettings) -> None:
@@ -284,6 +286,7 @@ class NewsSpider(scrapy.Spider):
         self.max_article_pages = settings.getint("NEWSMILL_MAX_ARTICLE_PAGES", 10)
         self.max_section_pages = settings.getint("NEWSMILL_MAX_SECTION_PAGES", 5)
         self.recheck_batch = settings.getint("NEWSMILL_RECHECK_BATCH", 1000)
+        self.frontier_memory = settings.getint("NEWSMILL_FRONTIER_MEMORY", 10_000)
         self.crawl_state = open_crawl_state(settings, source=self.source_name)
 
     def load_config(self, settings: BaseSettings) -> SourceConfig:
@@ -389,6 +392,7 @@ class NewsSpider(scrapy.Spider):
         if not batch:
             return
         plans = self.crawl_state.plan(list(batch.values())) if self.crawl_state else None
+        parked: list[tuple[str, dict[str, Any], dict[str, str], int]] = []
         for url, candidate in batch.items():
             headers: dict[str, str] = {}
             if plans is not None:
@@ -405,27 +409,43 @@ class NewsSpider(scrapy.Spider):
                     self.crawl_state.release([url])
                 continue
             self.articles_requested += 1
-            yield scrapy.Request(
-                url,
-                callback=self.parse_article,
-                errback=self.on_error,
-                headers=headers or None,
-                # The crawl-state claim already deduplicates across the run and across
-                # processes; only without it does Scrapy's in-memory dupefilter do so.
-                dont_filter=self.crawl_state is not None,
-                meta={
-                    META_KIND: "article",
-                    META_HINTS: candidate.hints,
-                    META_DEPTH: depth,
-                    # A recheck may come back 304; let it reach the callback.
-                    "handle_httpstatus_list": [304] if headers else [],
-                },
-            )
+            if self.crawl_state is not None and self.outstanding >= self.frontier_memory:
+                # Enough requests in memory: the rest wait in PostgreSQL (claimed by this
+                # run) and come back in batches when the scheduler runs dry.
+                parked.append((url, candidate.hints, headers, depth))
+                continue
+            self.outstanding += 1
+            yield self.article_request(url, candidate.hints, headers, depth)
+        if parked and self.crawl_state is not None:
+            self.crawl_state.park(parked)
+            self.crawler.stats.inc_value("newsmill/frontier/parked", len(parked))
+
+    def article_request(
+        self, url: str, hints: dict[str, Any], headers: dict[str, str], depth: int
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            headers=headers or None,
+            # The crawl-state claim already deduplicates across the run and across
+            # processes; only without it does Scrapy's in-memory dupefilter do so.
+            dont_filter=self.crawl_state is not None,
+            meta={
+                META_KIND: "article",
+                META_HINTS: hints,
+                META_DEPTH: depth,
+                # A recheck may come back 304; let it reach the callback.
+                "handle_httpstatus_list": [304] if headers else [],
+            },
+        )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Yield the article's PageItem, after fetching any further pages of it."""
         stats = self.crawler.stats
         first = response.meta.get(META_PAGES) is None
+        if first:
+            self.outstanding -= 1
         if response.status == 304:
             stats.inc_value("newsmill/not_modified")
             if self.crawl_state:
@@ -510,6 +530,8 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[Any] | None:
         """Count a failed request by kind; never raise (a dead link must not stop a crawl)."""
         request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get(META_KIND) == "article":
+            self.outstanding -= 1
         kind = error_kind(failure)
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             self.crawler.stats.inc_value("newsmill/skipped/robots")
@@ -523,25 +545,37 @@ class NewsSpider(scrapy.Spider):
             )
         return None
 
-    def _on_item_scraped(self, item: Any, response: Response, spider: scrapy.Spider) -> None:
-        if spider is self and self.crawl_state and isinstance(item, PageItem):
+    # Signal handlers: each crawler runs one spider, so every signal here is this spider's.
+    def _on_item_scraped(self, item: Any, **kwargs: Any) -> None:
+        if self.crawl_state and isinstance(item, PageItem):
             article = item.article
             published = article.published if article else item.hints.get("published")
             self.crawl_state.record_outcome(
                 item.request_url or item.url, stored=True, published=published
             )
 
-    def _on_item_dropped(
-        self, item: Any, response: Response, exception: Exception, spider: scrapy.Spider
-    ) -> None:
-        if spider is self and self.crawl_state and isinstance(item, PageItem):
+    def _on_item_dropped(self, item: Any, exception: Exception, **kwargs: Any) -> None:
+        if self.crawl_state and isinstance(item, PageItem):
             reason = getattr(exception, "reason", None) or type(exception).__name__
             self.crawl_state.record_outcome(
                 item.request_url or item.url, stored=False, published=None, reason=reason
             )
 
-    def _on_closed(self, spider: scrapy.Spider, reason: str) -> None:
-        if spider is self and self.crawl_state:
+    def _on_idle(self, **kwargs: Any) -> None:
+        """Scheduler dry: bring back the next batch of parked article URLs, if any."""
+        if self.crawl_state is None:
+            return
+        parked = self.crawl_state.unpark(self.frontier_memory)
+        if not parked:
+            return
+        self.crawler.stats.inc_value("newsmill/frontier/unparked", len(parked))
+        for url, hints, headers, depth in parked:
+            self.outstanding += 1
+            self.crawler.engine.crawl(self.article_request(url, hints, headers, depth))
+        raise DontCloseSpider
+
+    def _on_closed(self, **kwargs: Any) -> None:
+        if self.crawl_state:
             self.crawl_state.close()
 
 

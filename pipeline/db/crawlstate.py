@@ -5,15 +5,18 @@ A row says when the URL was last fetched, with what status and validators (ETag/
 and whether the page was stored as an article (and its publication time); when it is next due
 follows from these and the current recheck settings (pipeline.crawlstate.due_at).
 ``claimed_by``/``claimed_at`` let concurrent crawls (other processes or nodes) share one
-frontier: a URL is fetched by whichever run claims it first.
+frontier: a URL is fetched by whichever run claims it first. ``parked`` holds claimed URLs a
+run could not keep in memory yet, so a million-URL frontier lives here, not in the crawler.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Index, Integer, SmallInteger, String, func
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pipeline.db.models import Base
@@ -22,7 +25,13 @@ from pipeline.db.models import Base
 class CrawlState(Base):
     __tablename__ = "crawl_state"
     # Finds a source's recent stored articles for rechecks without a table scan.
-    __table_args__ = (Index("ix_crawl_state_source_published", "source", "published"),)
+    __table_args__ = (
+        Index("ix_crawl_state_source_published", "source", "published"),
+        # A run's parked frontier: small, and read in batches when the scheduler runs dry.
+        Index(
+            "ix_crawl_state_parked", "claimed_by", postgresql_where=sql_text("parked IS NOT NULL")
+        ),
+    )
 
     url: Mapped[str] = mapped_column(primary_key=True)  # the URL as requested
     source: Mapped[str | None]
@@ -37,3 +46,6 @@ class CrawlState(Base):
     published: Mapped[datetime | None]
     drop_reason: Mapped[str | None]
     fetch_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Claimed but not yet handed to Scrapy (the run's in-memory frontier was full):
+    # {"hints": …, "headers": …, "depth": …}; NULL once scheduled.
+    parked: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

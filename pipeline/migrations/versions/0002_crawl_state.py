@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -39,6 +40,7 @@ def upgrade() -> None:
         sa.Column("published", sa.DateTime(timezone=True), nullable=True),
         sa.Column("drop_reason", sa.Text(), nullable=True),
         sa.Column("fetch_count", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("parked", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.PrimaryKeyConstraint("url", name=op.f("pk_crawl_state")),
     )
     op.create_index(
@@ -47,8 +49,20 @@ def upgrade() -> None:
         ["source", "published"],
         unique=False,
     )
+    op.create_index(
+        "ix_crawl_state_parked",
+        "crawl_state",
+        ["claimed_by"],
+        unique=False,
+        postgresql_where=sa.text("parked IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        "ix_crawl_state_parked",
+        table_name="crawl_state",
+        postgresql_where=sa.text("parked IS NOT NULL"),
+    )
     op.drop_index("ix_crawl_state_source_published", table_name="crawl_state")
     op.drop_table("crawl_state")
