@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -145,9 +146,14 @@ def _kind_for(tag: str, parent_kind: str, element: HtmlElement) -> str:
 def _beside_image(element: HtmlElement) -> bool:
     """The only text in a small wrapper whose other child is an image: a photo caption."""
     parent = element.getparent()
-    if parent is None or len(parent) > 4 or parent.tag in ("body", "article", "main", "section"):
+    if parent is None or parent.tag in ("body", "article", "main", "section"):
         return False
-    siblings = [child for child in parent if child is not element and isinstance(child.tag, str)]
+    # len(parent) walks every child in lxml; a wrapper with thousands of children is no caption.
+    siblings = [
+        child
+        for child in islice(parent.iterchildren(), 5)
+        if child is not element and isinstance(child.tag, str)
+    ]
     if not siblings or len(siblings) > 3:
         return False
     if not any(

@@ -262,7 +262,13 @@ def _is_teaser_card(card: HtmlElement, owner: HtmlElement, parent: HtmlElement) 
     if card.tag not in ("li", "article", "div", "section"):
         return False
     cls = card.get("class")
-    twins = sum(1 for sibling in parent if sibling.tag == card.tag and sibling.get("class") == cls)
+    # Three look-alike siblings are enough; do not walk a huge flat parent.
+    twins = 0
+    for sibling in parent.iterchildren(card.tag):
+        if sibling.get("class") == cls:
+            twins += 1
+            if twins >= 3:
+                break
     if twins < 3:
         return False
     headline = False
