@@ -55,6 +55,24 @@ _PAGE_PARAMS = frozenset({"page", "p", "pg", "pn", "pagenum", "page_no", "pageno
 _PAGE_SUFFIX = re.compile(r"(?:[_-](?:p|page)?\d{1,3})(?=\.s?html?$)|/(?:page/)?\d{1,3}/?$", re.I)
 
 
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})(?:/|-|_)?(0[1-9]|1[0-2])(?:/|-|_)?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+    r"|/((?:19|20)\d{2})[-/](0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/"
+)
+
+
+def date_from_url(url: str) -> datetime | None:
+    """The publication day written in an article URL (/2026/11/24/, /2026-11/24/, /20261124/)."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups() if g is not None)
+    try:
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def parse_since(value: str | None) -> datetime | None:
     """``-a since=2026-11-01`` (a date or ISO date-time) as an aware UTC datetime."""
     if not value:
@@ -388,6 +406,15 @@ class NewsSpider(scrapy.Spider):
             if not self.on_site(candidate.url):
                 self.crawler.stats.inc_value("newsmill/skipped/offsite")
                 continue
+            if self.cutoff and not (
+                candidate.hints.get("published") or candidate.hints.get("modified")
+            ):
+                # No date from discovery (a section link): the URL's day, if it has one, is
+                # enough to skip old articles without fetching them.
+                day = date_from_url(candidate.url)
+                if day is not None and day + timedelta(days=1) <= self.cutoff:
+                    self.crawler.stats.inc_value("newsmill/skipped/too_old")
+                    continue
             batch.setdefault(candidate.url, candidate)
         if not batch:
             return

@@ -26,6 +26,7 @@ from pipeline.fixtureweb.manifest import Manifest
 from pipeline.middlewares import backoff_seconds, retry_after_seconds
 from spiders.base import (
     continuation_key,
+    date_from_url,
     looks_like_html,
     next_article_page,
     parse_since,
@@ -244,6 +245,21 @@ def test_section_pagination_is_bounded(
     assert not any("/page/" in path for path in requested)
     assert 0 < len(result.items) < len(ledger.articles)
     assert result.stat("newsmill/section/pagination") == 0
+
+
+def test_section_since_skips_old_dated_links_without_fetching(
+    fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
+) -> None:
+    ledger = web_manifest.site("ledger")
+    sections = ",".join(fresh_web.url("ledger", p) for p in ledger.sections)
+    result = run_crawl("section", {"sections": sections, "since": "2026-11-20"}, tmp_path)
+
+    day = {a.path: date_from_url(a.path) for a in ledger.articles}
+    expected = {path for path, d in day.items() if d and d >= datetime(2026, 11, 20, tzinfo=UTC)}
+    assert expected and result.paths() == expected
+    requested = set(_requested_paths(fresh_web, "ledger"))
+    assert not (set(day) - expected) & requested
+    assert result.stat("newsmill/skipped/too_old") > 0
 
 
 def test_chinese_channels_follow_下一页_pagination(
@@ -521,6 +537,16 @@ def test_retry_after_and_backoff() -> None:
     assert retry_after_seconds("Wed, 25 Nov 2026 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("soon") is None
     assert [backoff_seconds(n, 1.0, 5.0) for n in range(4)] == [1.0, 2.0, 4.0, 5.0]
+
+
+def test_date_from_url() -> None:
+    assert date_from_url("http://a/world/2026/11/24/x.html") == datetime(2026, 11, 24, tzinfo=UTC)
+    assert date_from_url("http://a/html/2026-11/24/content_1.htm") == datetime(
+        2026, 11, 24, tzinfo=UTC
+    )
+    assert date_from_url("http://a/20261124/c.html") == datetime(2026, 11, 24, tzinfo=UTC)
+    assert date_from_url("http://a/a/123456.html") is None
+    assert date_from_url("http://a/2026/13/01/x.html") is None
 
 
 def test_parse_since() -> None:
