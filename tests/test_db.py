@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
-from pipeline.db.embedded import PGDATA_DIR, embedded_running, stop_embedded
+from pipeline.db.embedded import PGDATA_DIR, embedded_running, start_embedded, stop_embedded
 from pipeline.db.runs import finish_run, recent_runs, start_run
 from pipeline.db.schema import metadata
 from pipeline.db.session import (
@@ -211,4 +211,15 @@ def test_malformed_url_error_masks_password(url: str) -> None:
     message = str(info.value)
     assert message.startswith("invalid DATABASE_URL")
     assert "secret" not in message and "***" in message
+    assert "\n" not in message
+
+
+def test_embedded_start_failure_is_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / PGDATA_DIR).mkdir(parents=True)
+    (home / PGDATA_DIR / "PG_VERSION").write_text("9\n")  # a data dir from another version
+    with pytest.raises(DatabaseUnavailable) as info:
+        start_embedded(home)
+    message = str(info.value)
+    assert message.startswith(f"could not start the embedded PostgreSQL in {home / PGDATA_DIR}")
     assert "\n" not in message

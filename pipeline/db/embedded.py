@@ -21,6 +21,8 @@ from pathlib import Path
 import platformdirs
 import psutil
 
+from pipeline.errors import DatabaseUnavailable
+
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "newsmill"
@@ -84,15 +86,24 @@ def start_embedded(home: str | Path | None = None) -> str:
 
     root = newsmill_home(home)
     pgdata = root / PGDATA_DIR
-    with _home_lock(root):
-        _clear_stale_pidfile(pgdata)
-        server = pg.get_server(pgdata, cleanup_mode=None)
-        if not server.get_postmaster_info().is_running():
-            # pgserver caches handles per process; a server stopped since then needs a restart.
-            server.start()
-        admin_url = server.get_uri(database="postgres", driver="psycopg")
-        _ensure_database(admin_url, DATABASE_NAME)
-        url = server.get_uri(database=DATABASE_NAME, driver="psycopg")
+    try:
+        with _home_lock(root):
+            _clear_stale_pidfile(pgdata)
+            server = pg.get_server(pgdata, cleanup_mode=None)
+            if not server.get_postmaster_info().is_running():
+                # pgserver caches handles per process; a server stopped since needs a restart.
+                server.start()
+            admin_url = server.get_uri(database="postgres", driver="psycopg")
+            _ensure_database(admin_url, DATABASE_NAME)
+            url = server.get_uri(database=DATABASE_NAME, driver="psycopg")
+    except Exception as exc:
+        logger.debug("embedded PostgreSQL failed to start", exc_info=True)
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailable(
+            f"could not start the embedded PostgreSQL in {pgdata}: {reason}. "
+            f"Its log is {pgdata / 'log'}; set NEWSMILL_HOME to another directory or "
+            "DATABASE_URL to an external server."
+        ) from None
     logger.debug("embedded PostgreSQL at %s", pgdata)
     return url
 
