@@ -4,7 +4,8 @@ Nothing is ever selected first and inserted after: ``INSERT … ON CONFLICT DO N
 lets the unique constraints on ``canonical_url`` and ``content_hash`` decide, so two
 crawlers writing the same articles at the same time store each exactly once. Rows the
 insert skipped are then classified by what they collided with (a re-crawl of the same
-canonical URL, changed or not, or the same text stored under another URL).
+canonical URL whose text changed, or the same text stored under another URL). Unchanged
+re-crawls are matched by key before anything is staged, so their bodies never travel.
 
 When the database goes away, a batch is retried on fresh connections with backoff, then
 written to a JSONL spool file and ``StorageUnavailable`` is raised; the next writer
@@ -102,72 +103,45 @@ _MAX_EXTRA_ROUNDS = 5
 
 
 class _Unresolved(Exception):
-    """A staged row matched nothing after the insert; a concurrent change, so retry."""
+    """Rows still matched nothing after extra rounds; the whole batch is retried."""
 
 
 _DATETIME_FIELDS = ("published", "modified", "fetched_at")
 _TUPLE_FIELDS = ("url_keys", "authors", "images", "categories", "tags")
 
-_STAGING_COLUMNS = (
-    "source",
-    "url",
-    "canonical_url",
-    "content_hash",
-    "title",
-    "text",
-    "html",
-    "lead",
-    "authors",
-    "published",
-    "modified",
-    "language",
-    "images",
-    "categories",
-    "tags",
-    "source_name",
-    "simhash",
-    "word_count",
-    "http_status",
-    "etag",
-    "last_modified",
-    "fetched_at",
+# The staging table's (column, type), in COPY order. It is created once per pooled
+# connection; ON COMMIT DELETE ROWS empties it after every batch.
+_STAGING: tuple[tuple[str, str], ...] = (
+    ("source", "text"),
+    ("url", "text"),
+    ("canonical_url", "text"),
+    ("content_hash", "text"),
+    ("title", "text"),
+    ("text", "text"),
+    ("html", "text"),
+    ("lead", "text"),
+    ("authors", "text[]"),
+    ("published", "timestamptz"),
+    ("modified", "timestamptz"),
+    ("language", "text"),
+    ("images", "jsonb"),
+    ("categories", "text[]"),
+    ("tags", "text[]"),
+    ("source_name", "text"),
+    ("simhash", "int8"),
+    ("word_count", "int4"),
+    ("http_status", "int2"),
+    ("etag", "text"),
+    ("last_modified", "text"),
+    ("fetched_at", "timestamptz"),
 )
-
-_STAGING_TYPES = (
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text[]",
-    "timestamptz",
-    "timestamptz",
-    "text",
-    "jsonb",
-    "text[]",
-    "text[]",
-    "text",
-    "int8",
-    "int4",
-    "int2",
-    "text",
-    "text",
-    "timestamptz",
+_STAGING_COLUMNS = tuple(name for name, _ in _STAGING)
+_STAGING_TYPES = tuple(kind for _, kind in _STAGING)
+_CREATE_STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS newsmill_staging ("
+    + ", ".join(f"{name} {kind}" for name, kind in _STAGING)
+    + ") ON COMMIT DELETE ROWS"
 )
-
-# ON COMMIT DELETE ROWS: the table lives as long as the pooled connection, rows only per batch.
-_CREATE_STAGING = """
-CREATE TEMP TABLE IF NOT EXISTS newsmill_staging (
-    source text, url text, canonical_url text, content_hash text, title text,
-    text text, html text, lead text, authors text[], published timestamptz,
-    modified timestamptz, language text, images jsonb, categories text[], tags text[],
-    source_name text, simhash bigint, word_count integer, http_status smallint,
-    etag text, last_modified text, fetched_at timestamptz
-) ON COMMIT DELETE ROWS
-"""
 
 _CONTENT_COLUMNS = (
     "url",
