@@ -360,6 +360,29 @@ def test_urls_spider_reads_a_file_and_skips_non_html(
     assert result.stat("newsmill/download_stopped/not_html") == 1
 
 
+def test_max_pages_and_domains_limit_an_ad_hoc_run(
+    fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
+) -> None:
+    ledger = web_manifest.site("ledger")
+    urls = [fresh_web.url("ledger", a.path) for a in ledger.articles[:3]]
+    syndicate = web_manifest.site("syndicate").articles[0].path
+    urls.append(fresh_web.url("syndicate", syndicate))
+    result = run_crawl(
+        "urls",
+        {
+            "urls": ",".join(urls),
+            "max_pages": "2",
+            "domains": urlsplit(fresh_web.url("ledger", "/")).netloc,
+        },
+        tmp_path,
+    )
+
+    assert len(result.items) == 2
+    assert result.stat("newsmill/skipped/max_pages") == 1
+    assert result.stat("newsmill/skipped/offsite") == 1  # same host, another port
+    assert syndicate not in _requested_paths(fresh_web, "syndicate")
+
+
 def test_source_spider_runs_every_start_point_through_scrapy_crawl(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
