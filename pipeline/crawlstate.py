@@ -202,6 +202,13 @@ _UNPARK = text(
     """
 )
 
+# At the end of a run: whatever it claimed but never fetched (parked, or still queued when
+# it stopped) is free again at once instead of after the claim TTL.
+_RELEASE_UNFETCHED = text(
+    "UPDATE crawl_state SET claimed_by = NULL, claimed_at = NULL, parked = NULL "
+    "WHERE claimed_by = :run AND fetched_at IS NULL"
+)
+
 _RELEASE = text(
     "UPDATE crawl_state SET claimed_by = NULL, claimed_at = NULL "
     "WHERE url = ANY(CAST(:urls AS text[])) AND claimed_by = :run"
@@ -416,8 +423,11 @@ class CrawlState:
         self._last_flush = time.monotonic()
 
     def close(self) -> None:
+        """Write what is buffered and give back this run's unfetched claims."""
         try:
             self.flush()
+            with self.engine.begin() as conn:
+                conn.execute(_RELEASE_UNFETCHED, {"run": self.run_id})
         finally:
             self.engine.dispose()
 
