@@ -56,7 +56,8 @@ def resolve_database_url(settings_url: str | None = None, *, home: str | None = 
     from pipeline.db.embedded import start_embedded
 
     url = start_embedded(home)
-    upgrade(url)
+    if current_revision(url) != head_revision():  # the usual case costs one small query
+        upgrade(url)
     return url
 
 
