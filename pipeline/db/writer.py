@@ -645,7 +645,7 @@ class ArticleWriter:
         """Write ``batch``; if the server rejects a row, bisect so only that row is lost."""
         try:
             return _with_conflict_retries(functools.partial(write_batch, self.engine, batch))
-        except (psycopg.Error, UnicodeError) as exc:
+        except (psycopg.Error, UnicodeError, _Unresolved) as exc:
             if len(batch) == 1:
                 self.rejected += 1
                 logger.error(
