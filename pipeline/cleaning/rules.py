@@ -147,6 +147,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("moderation", r"(moderat\w* (all )?comments|comments (are|will be) (moderated|reviewed|closed)|comments? policy|(comentários|comentarios|kommentare|commentaires).{0,120}(moderador|moderator|moderation|modérateur))"),
     _named("citation", r"^\W*(citation|cite this article|zitiervorschlag)\s*:.{0,400}(retrieved|abgerufen|accessed).{0,200}$|subject to copyright"),
     _named("counter", r"^.{0,20}(第\s*\d+\s*(个|位)(阅览者|读者|访客)|(阅读|浏览|点击|访问|阅览)(次数|量|数)?\s*[:：(（]?\s*\d+|\d+\s*(次|人)(阅读|浏览|点击|围观)|在线用户\s*[:：]?\s*\d+|\d+\s*(views|reads|visits)\b).{0,20}$"),
+    _named("bare-time", r"^\W*\d{1,2}[:.h]\d{2}(\s*(am|pm|a\.m\.|p\.m\.|uhr|h|et|gmt|utc|bst|cet))?\W*$"),
     _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)(\s*/)?\s*\d*\W*$"),
     _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
     _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),

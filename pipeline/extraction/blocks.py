@@ -19,6 +19,8 @@ _CAPTION_CLASS = re.compile(
     r"image-?desc|bildunterschrift|bildtext|legende|legend|pic-?info|tuzhu|gallery-?count",
     re.I,
 )
+# A block that opens with one of these labels is the article's lead (摘要, 导语, Summary).
+LEAD_PREFIX = re.compile(r"^\s*(摘要|导读|导语|核心提示|内容提要|提要|summary)\s*[:：]\s*", re.I)
 _WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from pipeline.cleaning import ChromeRules, chrome_line_rule, edge_line_rule, end_marker_rule
-from pipeline.extraction.blocks import BLOCK_TAGS, Block, normalize_space
+from pipeline.extraction.blocks import BLOCK_TAGS, LEAD_PREFIX, Block, normalize_space
 
 _PUNCT = re.compile(r"[.!?;:,。！？；：，、…]")
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’」）)]\s*$")
@@ -61,6 +61,9 @@ def classify(block: Block, rules: ChromeRules, options: BodyOptions) -> ScoredBl
         return ScoredBlock(block, EDGE, 0.0, "edge")
     threshold = options.min_good_chars_cjk if block.cjk else options.min_good_chars
     scale = 3.0 if block.cjk else 1.0
+    if LEAD_PREFIX.match(block.text) and density <= options.max_link_density:
+        # "摘要：…" / "Summary: …" is the article's own lead, however short.
+        return ScoredBlock(block, GOOD, max(float(own) * scale, 60.0))
     if block.kind in ("h1", "caption"):
         return ScoredBlock(block, SHORT, 0.0)
     if own >= threshold and density <= options.max_link_density:

@@ -10,12 +10,11 @@ from urllib.parse import urljoin
 import nh3
 from lxml.html import HtmlElement
 
-from pipeline.extraction.blocks import Block, normalize_space
+from pipeline.extraction.blocks import LEAD_PREFIX, Block, normalize_space
 from pipeline.items import Image
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-_LEAD_PREFIX = re.compile(r"^\s*(摘要|导读|导语|核心提示|内容提要|提要|summary)\s*[:：]\s*", re.I)
 _NOT_CONTENT_IMAGE = re.compile(
     r"logo|icon|avatar|sprite|spacer|pixel|blank\.|loading|placeholder|lazy\.|1x1|qrcode|erweima|"
     r"share|button|badge|emoji|/ads?/|doubleclick|\.svg(\?|$)",
@@ -87,6 +86,18 @@ def _figure_caption(img: HtmlElement) -> str | None:
     return None
 
 
+def _wraps(caption_owner: HtmlElement, img: HtmlElement) -> bool:
+    """The caption's wrapper (parent or grandparent) also holds the image."""
+    ancestor = caption_owner.getparent()
+    for _ in range(2):
+        if ancestor is None:
+            return False
+        if any(node is img for node in ancestor.iter("img")):
+            return True
+        ancestor = ancestor.getparent()
+    return False
+
+
 def _image_html(image: Image) -> str:
     alt = f' alt="{html.escape(image.alt)}"' if image.alt else ""
     caption = f"<figcaption>{html.escape(image.caption)}</figcaption>" if image.caption else ""
@@ -99,6 +110,7 @@ def build_output(blocks: list[Block], base_url: str | None) -> BodyOutput:
     images: list[Image] = []
     used_captions: set[str] = set()
     open_list: str | None = None
+    last_image: tuple[HtmlElement, int] | None = None  # the image just emitted, its part index
 
     for block in blocks:
         if open_list and (block.kind != "li" or block.list_tag != open_list):
@@ -118,11 +130,20 @@ def build_output(blocks: list[Block], base_url: str | None) -> BodyOutput:
             if caption:
                 used_captions.add(caption)
             parts.append(_image_html(image))
+            last_image = (block.image, len(parts) - 1)
             continue
         if block.kind == "caption":
-            if block.text not in used_captions:
-                parts.append(f"<p>{block.html}</p>")
+            if block.text in used_captions:
+                continue
+            if last_image and images[-1].caption is None and _wraps(block.owner, last_image[0]):
+                # A caption beside the image (not in a <figure>): attach it to the image.
+                images[-1] = Image(src=images[-1].src, caption=block.text, alt=images[-1].alt)
+                parts[last_image[1]] = _image_html(images[-1])
+                used_captions.add(block.text)
+                continue
+            parts.append(f"<p>{block.html}</p>")
             continue
+        last_image = None
         paragraphs.append(block.text)
         if block.kind == "li":
             list_tag = block.list_tag or "ul"
@@ -177,9 +198,9 @@ def sanitize_html(fragment: str, base_url: str | None) -> str:
 
 def _lead(blocks: list[Block]) -> str | None:
     for block in blocks:
-        if block.kind not in ("p", "quote", "li"):
+        if block.kind not in ("p", "quote", "li", "td"):
             continue
-        match = _LEAD_PREFIX.match(block.text)
+        match = LEAD_PREFIX.match(block.text)
         if match:
             return block.text[match.end() :].strip() or None
         if block.chars >= 20:

@@ -1,0 +1,163 @@
+"""Tests for pipeline.cleaning: chrome rules as data and the functions applying them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import lxml.html
+import pytest
+
+from pipeline.cleaning import (
+    DEFAULT_RULES,
+    chrome_class_rule,
+    chrome_line_rule,
+    edge_line_rule,
+    end_marker_rule,
+    source_patterns,
+    strip_chrome,
+)
+from pipeline.sources import ExtractionOverrides
+
+PARAGRAPH = (
+    "<p>"
+    + "This is a sentence of the article that carries real content, with commas. " * 4
+    + "</p>"
+)
+
+
+def _tree(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(
+        f"<html><head><title>t</title></head><body>{body}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "评论(7)", "我也说两句", "发表", "最新评论", "快来抢沙发吧~", "加载更多… 已显示全部内容", "分享至:",
+        "收藏", "我的位置: 政情 > 上海一周 > 文章详情", "上一篇: 没有了", "下一篇: 没有了", "相关文章",
+        "题图来源:孟雨涵 摄 编辑邮箱:shzhengqing@126.com", "责任编辑：王芳", "（责任编辑：刘洋）",
+        "来源:上观新闻 作者:朱珉迕 2022-04-01 10:03", "举报中心", "扫一扫，下载客户端", "关注我们",
+        "Advertisement", "ADVERTISEMENT", "Share this article", "Leave a Reply", "12 Comments",
+        "Read more: Skylark Air returns to profit", "By Jane Doe and John Roe",
+        "Copyright © 2024 Example News. All rights reserved.", "We use cookies to improve your experience.",
+        "(Reporting by Jane Doe; Editing by John Roe)", "Image 1 of 5", "10:20",
+    ],
+)  # fmt: skip
+def test_chrome_lines_are_recognised(line: str) -> None:
+    assert chrome_line_rule(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By contrast, the council said the plan would cost less than expected.",
+        "上海疫情防控,已到最为吃劲、最为关键的时刻。",
+        "Share prices rose by 3% on Tuesday after the company reported strong results.",
+        "The comments made by the minister were widely criticised.",
+        "Related costs are expected to rise further next year, analysts said.",
+    ],
+)
+def test_article_sentences_are_not_chrome(line: str) -> None:
+    assert chrome_line_rule(line) is None
+
+
+def test_edge_lines_and_end_markers() -> None:
+    assert edge_line_rule("June 18, 2024 2:20 PM") == "dateline"
+    assert edge_line_rule("3 min read") == "reading-time"
+    assert (
+        edge_line_rule("Classificação final em 2019 após 36 etapas:") is None
+    )  # a lead-in, not a date
+    assert end_marker_rule("14 Comments") == "comments-heading"
+    assert end_marker_rule("相关文章") == "related-heading"
+    assert end_marker_rule("About the author") == "about-author"
+    assert end_marker_rule("What happens next for the council") is None
+
+
+def test_class_rules_match_words_not_fragments() -> None:
+    tree = _tree(
+        '<div class="share-bar">x</div><div class="header">x</div><div class="pagebuilder-pagerow">x</div>'
+    )
+    share, header, builder = tree.body
+    assert chrome_class_rule(share, DEFAULT_RULES) == "class:share"
+    assert chrome_class_rule(header, DEFAULT_RULES) is None  # "ad" must not match inside "header"
+    assert chrome_class_rule(builder, DEFAULT_RULES) is None  # "pager" must not match "pagerow"
+
+
+def test_strip_removes_chrome_and_keeps_tail_text() -> None:
+    tree = _tree(
+        '<div class="article">'
+        + PARAGRAPH
+        + '<div class="share-bar"><a href="#">分享至</a></div>tail text'
+        '<script>var x = 1;</script><div id="comments"><p>A comment that is long enough to look like a paragraph of text.</p></div>'
+        "</div><footer>Footer links</footer>"
+    )
+    report = strip_chrome(tree)
+    text = tree.text_content()
+    assert "分享至" not in text and "var x" not in text and "A comment" not in text
+    assert "Footer links" not in text
+    assert "tail text" in text and "real content" in text
+    assert report.removed["tag:script"] == 1 and report.removed["class:share"] == 1
+
+
+def test_weak_class_on_article_wrapper_is_kept() -> None:
+    tree = _tree(
+        '<div class="sidebar-grid__container">'
+        + PARAGRAPH * 3
+        + "</div><div class='sidebar'><a href='/x'>Most read story</a></div>"
+    )
+    strip_chrome(tree)
+    text = tree.text_content()
+    assert "real content" in text
+    assert "Most read story" not in text
+
+
+def test_strong_class_removed_even_with_paragraphs() -> None:
+    tree = _tree(
+        PARAGRAPH * 4
+        + '<div class="comment-list">'
+        + PARAGRAPH.replace("article", "reader")
+        + "</div>"
+    )
+    strip_chrome(tree)
+    assert "sentence of the reader" not in tree.text_content()
+
+
+def test_hidden_elements_are_removed_unless_paywalled_article_text() -> None:
+    tree = _tree(
+        PARAGRAPH
+        + '<div style="display:none"><p>Hidden menu text</p></div>'
+        + '<div class="paywall" hidden>'
+        + "".join(
+            f"<p>Premium paragraph number {n} tells readers something new about the story.</p>"
+            for n in range(6)
+        )
+        + "</div>"
+    )
+    strip_chrome(tree)
+    text = tree.text_content()
+    assert "Hidden menu text" not in text
+    assert "Premium paragraph number 3" in text
+
+
+def test_source_overrides_drop_and_keep() -> None:
+    tree = _tree(
+        PARAGRAPH
+        + '<div class="promo-box">Our own promo</div><div class="related keep-me">Keep this related box</div><p class="x">Sitewide line</p>'
+    )
+    overrides = ExtractionOverrides(
+        drop_selectors=(".x", "bad[[selector"), keep_selectors=(".keep-me",)
+    )
+    report = strip_chrome(tree, DEFAULT_RULES, overrides)
+    text = tree.text_content()
+    assert "Sitewide line" not in text
+    assert "Keep this related box" in text
+    assert report.removed["source:drop_selectors"] == 1
+
+
+def test_source_patterns_extend_line_rules() -> None:
+    rules = dataclasses.replace(
+        DEFAULT_RULES, extra_line_patterns=source_patterns((r"^Sponsored by Acme",))
+    )
+    assert chrome_line_rule("Sponsored by Acme Widgets Ltd", rules) == "source:0"
+    assert chrome_line_rule("Sponsored by Acme Widgets Ltd") is None
