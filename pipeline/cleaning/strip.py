@@ -19,6 +19,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _PAYWALLED = re.compile(r"paywall|premium|subscriber|paid|locked|restricted", re.I)
+_EMBED = re.compile(r"embed|twitter-tweet|instagram-media|tiktok")
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 
 
@@ -41,6 +42,8 @@ def _class_match(element: HtmlElement, rules: ChromeRules) -> tuple[str, bool] |
     if not names:
         return None
     lowered = names.lower()
+    if _EMBED.search(lowered):
+        return None  # an embedded post quoted by the article ("social-media-embed")
     for token in _TOKEN_SPLIT.split(lowered):
         if token in rules.class_tokens:
             return f"class-token:{token}", token in rules.strong_class_rules
