@@ -362,3 +362,22 @@ def test_times_without_zone_are_stored_as_utc(clean_db: Engine, tmp_path: Path) 
     [(published, fetched_at)] = rows(clean_db, "SELECT published, fetched_at FROM articles")
     assert published == datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
     assert fetched_at == datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_missing_schema_spools_instead_of_dropping(database_server: str, tmp_path: Path) -> None:
+    name = f"newsmill_noschema_{os.getpid()}"
+    url = _create_database(database_server, name)  # never upgraded
+    try:
+        engine = get_engine(url)
+        writer = ArticleWriter(engine, batch_size=2, spool_dir=tmp_path, retry_backoff=0.01)
+        writer.add(record(1))
+        with pytest.raises(StorageUnavailable, match="newsmill db upgrade") as info:
+            writer.add(record(2))
+        assert info.value.count == 2
+        assert writer.rejected == 0
+        upgrade(url)
+        replayed = ArticleWriter(engine, spool_dir=tmp_path).close()
+        assert [r.outcome for r in replayed] == [WriteOutcome.STORED] * 2
+        engine.dispose()
+    finally:
+        drop_database(database_server, name)

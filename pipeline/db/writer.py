@@ -617,8 +617,8 @@ class ArticleWriter:
                     )
                 )
                 self._replay_due = False
-            except ConnectionLost:
-                logger.warning("spool replay postponed: database unavailable")
+            except (ConnectionLost, *_SCHEMA_ERRORS) as exc:
+                logger.warning("spool replay postponed: %s", _reason_line(exc))
         if batch:
             results.extend(self._write_or_spool(batch))
         return results
@@ -638,6 +638,10 @@ class ArticleWriter:
                     delay = self.retry_backoff * 2**attempt
                     logger.warning("database write failed (%s); retry in %.1fs", cause, delay)
                     time.sleep(delay)
+            except _SCHEMA_ERRORS as exc:
+                # Retrying cannot help, but the articles are fine: keep them for later.
+                cause = f"{_reason_line(exc)}; run `newsmill db upgrade` (or check privileges)"
+                break
         path = spool_records(batch, self.spool_dir)
         raise StorageUnavailable(len(batch), path, cause)
 
@@ -645,7 +649,7 @@ class ArticleWriter:
         """Write ``batch``; if the server rejects a row, bisect so only that row is lost."""
         try:
             return _with_conflict_retries(functools.partial(write_batch, self.engine, batch))
-        except (psycopg.Error, UnicodeError, _Unresolved) as exc:
+        except _ROW_ERRORS as exc:
             if len(batch) == 1:
                 self.rejected += 1
                 logger.error(
@@ -658,6 +662,24 @@ class ArticleWriter:
             return self._write_isolating_bad_rows(batch[:middle]) + self._write_isolating_bad_rows(
                 batch[middle:]
             )
+
+
+# Errors caused by a row's content (bad data, a limit, a constraint): only that row is lost.
+_ROW_ERRORS = (
+    psycopg.DataError,
+    psycopg.IntegrityError,
+    psycopg.errors.ProgramLimitExceeded,
+    UnicodeError,
+    _Unresolved,
+)
+# Errors that every row would hit (no schema, no rights): the batch is spooled instead.
+_SCHEMA_ERRORS = (
+    psycopg.errors.UndefinedTable,
+    psycopg.errors.UndefinedColumn,
+    psycopg.errors.UndefinedFunction,
+    psycopg.errors.InsufficientPrivilege,
+    psycopg.errors.ReadOnlySqlTransaction,
+)
 
 
 def _reason_line(exc: BaseException) -> str:
