@@ -201,10 +201,12 @@ def _keep_linked_sentences(items: list[ScoredBlock]) -> list[ScoredBlock]:
     for index in range(first + 1, last):
         item = items[index]
         block = item.block
-        if item.rule != "link-density" or block.kind != "p" or block.links > 2:
+        if item.rule != "link-density" or block.kind != "p":
             continue
         words = len(block.text.split()) if not block.cjk else block.chars // 2
-        if words >= 8 and _SENTENCE_END.search(block.text):
+        # Prose links a few phrases; a link list is all links with separators between.
+        prose = block.links <= max(2, words // 5) and block.link_density <= 0.75
+        if prose and words >= 8 and _SENTENCE_END.search(block.text):
             item.label = SHORT
             item.rule = None
     return items
