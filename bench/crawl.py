@@ -1,6 +1,7 @@
 """Crawl benchmark: the full pipeline into PostgreSQL vs the same spider with pipelines off.
 
     python bench/crawl.py [--articles 2000] [--spider sitemap|section] [--repeat 1]
+    python bench/crawl.py --frontier 1000000 [--frontier-memory 10000]
 
 Serves a generated site of N ~50 KB article pages (pipeline.fixtureweb's bench site) in a
 process of its own on 127.0.0.1, then crawls it in one run, each crawl in a fresh Scrapy
@@ -14,6 +15,11 @@ Both use the same concurrency and AutoThrottle off (on a local server it only ad
 Prints article pages/s for each and the ratio (target: full >= 50% of pipelines off).
 Uses DATABASE_URL's server when set, else the embedded PostgreSQL; the database is dropped
 at the end.
+
+``--frontier N`` measures the other promise, bounded memory: a spider discovers N article URLs
+(in sitemap-sized batches of 500, nothing fetched) with the crawl state on, and the script
+prints the process's peak RSS before and after and how many requests stayed in memory
+(NEWSMILL_FRONTIER_MEMORY) versus parked in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -131,13 +137,61 @@ def rate(result: dict[str, Any]) -> tuple[int, float, float]:
     return pages, seconds, pages / seconds
 
 
+def frontier_bench(count: int, memory: int, url: str) -> None:
+    """Discover ``count`` URLs through NewsSpider.article_requests; print memory and time."""
+    import resource
+    import time
+
+    from scrapy.utils.test import get_crawler
+
+    from pipeline.crawlstate import ArticleCandidate
+    from spiders.urls import UrlsSpider
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    settings = {
+        "NEWSMILL_INCREMENTAL": True,
+        "NEWSMILL_DATABASE_URL": url,
+        "NEWSMILL_FRONTIER_MEMORY": memory,
+    }
+    crawler = get_crawler(UrlsSpider, settings)
+    spider = UrlsSpider.from_crawler(crawler, urls="http://bench.example/")
+    in_memory = []  # what Scrapy's scheduler would hold
+    before = peak_mb()
+    start = time.perf_counter()
+    for first in range(0, count, 500):
+        batch = [
+            ArticleCandidate(f"http://bench.example/2026/11/24/{n}.html", {"via": "sitemap"})
+            for n in range(first, min(first + 500, count))
+        ]
+        in_memory.extend(spider.article_requests(batch, depth=1))
+    seconds = time.perf_counter() - start
+    parked = crawler.stats.get_value("newsmill/frontier/parked", 0)
+    print(
+        f"frontier: {count} URLs discovered in {seconds:.1f} s ({count / seconds:.0f} URLs/s): "
+        f"{len(in_memory)} requests in memory, {parked} parked in PostgreSQL; "
+        f"peak RSS {before:.0f} MB -> {peak_mb():.0f} MB"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--spider", choices=("sitemap", "section"), default="sitemap")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the best counts")
     parser.add_argument("--concurrency", default="16/8", help="global/per-domain requests")
+    parser.add_argument("--frontier", type=int, help="measure discovery of N URLs instead")
+    parser.add_argument("--frontier-memory", type=int, default=10_000)
     args = parser.parse_args(argv)
+    if args.frontier:
+        url, drop = bench_database()
+        os.environ["DATABASE_URL"] = url  # DATABASE_URL wins over the setting
+        try:
+            frontier_bench(args.frontier, args.frontier_memory, url)
+        finally:
+            drop()
+        return 0
     total, per_domain = (int(n) for n in args.concurrency.split("/"))
 
     server, base = serve_bench_site(args.articles)
