@@ -37,7 +37,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from pipeline.crawlstate import ArticleCandidate, CrawlState, open_crawl_state
-from pipeline.errors import SourceConfigError
+from pipeline.errors import NewsmillError, SourceConfigError
 from pipeline.items import PageItem
 from pipeline.sources import CrawlLimits, SourceConfig, load_source, load_sources, url_allowed
 
@@ -297,6 +297,16 @@ class NewsSpider(scrapy.Spider):
             }
             domains = tuple(sorted(n for n in netlocs if n))
         self.config = replace(base, **starts, allowed_domains=domains, limits=limits)
+        if not any(getattr(self.config, kind) for kind in self.start_kinds):
+            given = f"source {self.source_arg!r} has no {' or '.join(self.start_kinds)}"
+            raise NewsmillError(
+                f"the {self.name} spider has nothing to crawl: "
+                + (
+                    given
+                    if self.source_arg
+                    else f"give -a {self.start_kinds[0]}=URL,… or -a source=NAME"
+                )
+            )
         # Scrapy's offsite filter knows host names only; on_site() also checks ports.
         self.allowed_domains = sorted({d.partition(":")[0] for d in domains})
         cutoffs = [c for c in (self.since_arg, _age_cutoff(limits.max_age_days)) if c]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.errors import NewsmillError
 from spiders.base import NewsSpider
 from spiders.feed import FeedMixin
 from spiders.section import SectionMixin
@@ -24,4 +25,4 @@ class SourceSpider(FeedMixin, SitemapMixin, SectionMixin, UrlsMixin, NewsSpider)
         # ``-a name=NAME`` names the source; the spider keeps its own name "source".
         super().__init__(*args, source=source or name, **kwargs)
         if not self.source_arg:
-            raise ValueError("the source spider needs -a name=SOURCE (a sources/*.yaml name)")
+            raise NewsmillError("the source spider needs -a name=SOURCE (a sources/*.yaml name)")
