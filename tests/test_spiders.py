@@ -18,7 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from scrapy.http import HtmlResponse, Request
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
 
 from pipeline.dedup.urls import canonical_url
 from pipeline.fixtureweb import FixtureWeb
@@ -27,6 +31,7 @@ from pipeline.middlewares import backoff_seconds, retry_after_seconds
 from spiders.base import (
     continuation_key,
     date_from_url,
+    error_kind,
     looks_like_html,
     next_article_page,
     parse_since,
@@ -560,6 +565,18 @@ def test_retry_after_and_backoff() -> None:
     assert retry_after_seconds("Wed, 25 Nov 2026 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("soon") is None
     assert [backoff_seconds(n, 1.0, 5.0) for n in range(4)] == [1.0, 2.0, 4.0, 5.0]
+
+
+def test_error_kinds() -> None:
+    def kind(exc: Exception) -> str | None:
+        return error_kind(Failure(exc))
+
+    assert kind(HttpError(Response("http://a/", status=404), "x")) == "http_4xx"
+    assert kind(HttpError(Response("http://a/", status=503), "x")) == "http_5xx"
+    assert kind(DNSLookupError("nowhere.invalid")) == "dns"
+    assert kind(DownloadTimeoutError("slow")) == "timeout"
+    assert kind(IgnoreRequest("Forbidden by robots.txt")) is None
+    assert kind(RuntimeError("boom")) == "other"
 
 
 def test_date_from_url() -> None:
