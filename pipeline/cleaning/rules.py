@@ -18,29 +18,70 @@ class NamedPattern:
 
 @dataclass(frozen=True, slots=True)
 class PatternSet:
-    """Named patterns searched together: one alternation per flag set, group i = rule i."""
+    """Named patterns tried together: one alternation per flag set, group i = rule i.
+
+    Patterns anchored with ``^`` go into unions tried only at the start of the text (a search
+    would retry every alternative at every position); the others are searched.
+    """
 
     names: tuple[str, ...]
-    unions: tuple[re.Pattern[str], ...]
+    anchored: tuple[re.Pattern[str], ...]
+    floating: tuple[re.Pattern[str], ...]
 
     @classmethod
     def of(cls, rules: tuple[NamedPattern, ...]) -> PatternSet:
-        by_flags: dict[int, list[tuple[int, NamedPattern]]] = {}
+        groups: dict[tuple[bool, int], list[str]] = {}
         for index, rule in enumerate(rules):
-            by_flags.setdefault(rule.pattern.flags, []).append((index, rule))
-        unions = []
-        for flags, members in by_flags.items():
-            body = "|".join(f"(?P<g{index}>{rule.pattern.pattern})" for index, rule in members)
-            unions.append(re.compile(body, flags))
-        return cls(tuple(rule.name for rule in rules), tuple(unions))
+            source = rule.pattern.pattern
+            anchored = source.startswith("^") and "|" not in _top_level(source)
+            body = source[1:] if anchored else source
+            groups.setdefault((anchored, rule.pattern.flags), []).append(f"(?P<g{index}>{body})")
+        anchored_unions = tuple(
+            re.compile("|".join(parts), flags)
+            for (anchored, flags), parts in groups.items()
+            if anchored
+        )
+        floating_unions = tuple(
+            re.compile("|".join(parts), flags)
+            for (anchored, flags), parts in groups.items()
+            if not anchored
+        )
+        return cls(tuple(rule.name for rule in rules), anchored_unions, floating_unions)
 
     def search(self, text: str) -> str | None:
-        """The name of a rule matching ``text`` (the earliest match in the text), or None."""
-        for union in self.unions:
+        """The name of a rule matching ``text``, or None."""
+        for union in self.anchored:
+            match = union.match(text)
+            if match and match.lastgroup:
+                return self.names[int(match.lastgroup[1:])]
+        for union in self.floating:
             match = union.search(text)
             if match and match.lastgroup:
                 return self.names[int(match.lastgroup[1:])]
         return None
+
+
+def _top_level(source: str) -> str:
+    """The pattern with every parenthesised group removed (to find a top-level ``|``)."""
+    depth = 0
+    out = []
+    escaped = False
+    for char in source:
+        if escaped:
+            escaped = False
+            if depth == 0:
+                out.append(char)
+            continue
+        if char == "\\":
+            escaped = True
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
 
 
 def _named(name: str, regex: str, flags: int = re.I) -> NamedPattern:

@@ -36,11 +36,24 @@ def chrome_class_rule(element: HtmlElement, rules: ChromeRules) -> str | None:
     return match[0] if match else None
 
 
-def _class_match(element: HtmlElement, rules: ChromeRules) -> tuple[str, bool] | None:
-    """(rule name, strong?) for the first class/id rule matching the element."""
+def _class_match(
+    element: HtmlElement,
+    rules: ChromeRules,
+    seen: dict[str, tuple[str, bool] | None] | None = None,
+) -> tuple[str, bool] | None:
+    """(rule name, strong?) for the first class/id rule matching the element. ``seen`` memoises
+    verdicts for one page, where the same class strings repeat hundreds of times."""
     names = f"{element.get('class', '')} {element.get('id', '')}".strip()
     if not names:
         return None
+    if seen is not None:
+        if names not in seen:
+            seen[names] = _names_match(names, rules)
+        return seen[names]
+    return _names_match(names, rules)
+
+
+def _names_match(names: str, rules: ChromeRules) -> tuple[str, bool] | None:
     lowered = names.lower()
     if _EMBED.search(lowered):
         return None  # an embedded post quoted by the article ("social-media-embed")
@@ -119,6 +132,7 @@ def strip_chrome(
     scope = body if body is not None else root
     total = max(_text_len(scope), 1)
     chrome_tags = set(rules.chrome_tags)
+    seen: dict[str, tuple[str, bool] | None] = {}
     stack = list(reversed(scope))
     while stack:
         element = stack.pop()
@@ -133,7 +147,11 @@ def strip_chrome(
                 element.drop_tree()
                 report.removed["hidden"] += 1
                 continue
-            match = match or _class_match(element, rules) or (("hidden", False) if hidden else None)
+            match = (
+                match
+                or _class_match(element, rules, seen)
+                or (("hidden", False) if hidden else None)
+            )
             if match and not _holds_article(element, total, rules, strong=match[1]):
                 rule = match[0]
                 element.drop_tree()
