@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import Engine, text
 
+from pipeline import settings as project_settings
 from pipeline.crawlstate import (
     ArticleCandidate,
     CrawlState,
@@ -273,3 +274,49 @@ def test_a_frontier_larger_than_memory_waits_in_postgresql(
             conn.execute(text("SELECT count(*) FROM crawl_state WHERE parked IS NOT NULL")).scalar()
             == 0
         )
+
+
+def test_a_full_pipeline_recrawl_updates_only_the_changed_article(
+    fresh_web: FixtureWeb,
+    web_manifest: Manifest,
+    clean_db: Engine,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    ledger = web_manifest.site("ledger")
+    feed = fresh_web.url("ledger", ledger.feeds[0])
+    in_feed = [a for a in ledger.articles if a.in_feeds]
+    changing = next(a for a in in_feed if a.changes_on_advance)
+    settings = {
+        "ITEM_PIPELINES": project_settings.ITEM_PIPELINES,
+        "NEWSMILL_INCREMENTAL": True,
+        "NEWSMILL_DATABASE_URL": database_url,
+        "NEWSMILL_RECHECK_WITHIN_DAYS": 36500,  # every fixture article counts as recent
+    }
+    env = {"DATABASE_URL": database_url}
+
+    first = run_crawl("feed", {"feeds": feed}, tmp_path, settings, collect=False, env=env)
+    assert first.stat("newsmill/stored") == len(in_feed)
+
+    fresh_web.advance()
+    fresh_web.clear_requests()
+    second = run_crawl(
+        "feed",
+        {"feeds": feed},
+        tmp_path,
+        {**settings, "NEWSMILL_RECHECK_INTERVAL_HOURS": 0},
+        collect=False,
+        env=env,
+    )
+    pages = [r for r in fresh_web.requests("ledger") if ".html" in r.path]
+    assert all("if-none-match" in r.headers for r in pages)
+    # No unchanged article page is transferred again; the changed one is, and is updated.
+    assert sorted(urlsplit(r.path).path for r in pages if r.status == 200) == [changing.path]
+    assert second.stat("newsmill/not_modified") == len(in_feed) - 1
+    assert second.stat("newsmill/updated") == 1
+    assert second.stat("newsmill/stored") == 0
+    with clean_db.connect() as conn:
+        stored_text = conn.execute(
+            text("SELECT text FROM articles WHERE url LIKE :path"), {"path": f"%{changing.path}"}
+        ).scalar_one()
+    assert changing.sentence_after_advance and changing.sentence_after_advance in stored_text
