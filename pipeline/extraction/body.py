@@ -372,7 +372,9 @@ def _cut_at_end_marker(
 
 
 # Markers after which the article never resumes (a "Related" box may sit mid-article).
-_FINAL_MARKERS = frozenset({"comments-heading", "about-author", "about-person", "prevnext"})
+_FINAL_MARKERS = frozenset(
+    {"comments-heading", "about-author", "about-person", "prevnext", "legal-heading"}
+)
 
 
 def _continues_article(owner: HtmlElement, article_parents: set[HtmlElement]) -> bool:
