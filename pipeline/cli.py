@@ -174,9 +174,11 @@ def cmd_db(args: argparse.Namespace) -> int:
     elif args.action == "status":
         print(schema_status(url))
     elif args.action == "stop":
-        from pipeline.db.embedded import stop_embedded
+        from pipeline.db.embedded import newsmill_home, stop_embedded
 
-        print(stop_embedded())
+        home = newsmill_home()
+        stopped = stop_embedded()
+        print(f"embedded PostgreSQL in {home} {'stopped' if stopped else 'was not running'}")
     return 0
 
 

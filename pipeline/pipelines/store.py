@@ -81,6 +81,7 @@ class StorePipeline:
         self.writer: ArticleWriter | None = None
         self.run_id: int | None = None
         self._timer: task.LoopingCall | None = None
+        self._rejected_seen = 0
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -147,6 +148,12 @@ class StorePipeline:
     def _count(self, results: list[WriteResult]) -> None:
         for result in results:
             self.stats.inc_value(_OUTCOME_STAT[result.outcome])
+        if self.writer is not None and self.writer.rejected > self._rejected_seen:
+            # Rows the server refused (the writer isolated and logged each one).
+            self.stats.inc_value(
+                "newsmill/dropped/storage_failed", self.writer.rejected - self._rejected_seen
+            )
+            self._rejected_seen = self.writer.rejected
 
 
 def _jsonable(value: Any) -> Any:
