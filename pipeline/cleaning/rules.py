@@ -213,6 +213,7 @@ EDGE_LINES: tuple[NamedPattern, ...] = (
 # (appended to EDGE_LINES below)
 _CJK_EDGE: tuple[NamedPattern, ...] = (
     _named("reporter-line", r"^\s*([\u4e00-\u9fff]{2,8}\s*)?(记者|通讯员|特约记者|实习记者|实习生)\s*[\u4e00-\u9fff·]{2,5}(\s*[、，,\s]\s*[\u4e00-\u9fff·]{2,5}){0,5}\s*$"),
+    _named("bare-domain", r"^\W*(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+/?\W*$"),
     _named("bracket-label", r"^\s*[【\[][^】\]]{1,14}[】\]]\s*$"),
 )  # fmt: skip
 EDGE_LINES = EDGE_LINES + _CJK_EDGE
@@ -223,7 +224,7 @@ END_MARKERS: tuple[NamedPattern, ...] = (
     _named("comments-heading", r"^\W*(\d+\s*)?(comments?|responses?|replies|reader comments|leave a (reply|comment)|post a comment|join the (conversation|discussion)|discussion|kommentare|comentarios|commentaires|commenti|评论\s*[(（]?\d*[)）]?|网友评论|最新评论|热门评论|我也说两句|发表评论)(\s*[(（]\d+[)）])?\W*$"),
     _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|must read|editor'?s picks|in case you missed it|explore further|more .{0,30} (stories|articles|news|coverage)|mehr zum thema|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
     _named("prevnext", r"^\s*(上一篇|下一篇)\s*[:：]"),
-    _named("legal-heading", r"^\W*(反侵权公告|版权声明|免责声明|特别声明|郑重声明|法律声明|disclaimer|legal notice|haftungsausschluss)\W*$"),
+    _named("legal-heading", r"^.{0,12}(反侵权公告|版权与免责声明|版权声明|免责声明|特别声明|郑重声明|法律声明|disclaimer|legal notice|haftungsausschluss)\W*$"),
     _named("about-author", r"^\W*(about the authors?|über (den|die) autor(in|en)?|sobre (o|el|la) autora?|à propos de l'auteur|sull'autore|关于作者|作者简介)\W*$"),
     NamedPattern("about-person", re.compile(r"^\W*(About|Über|Sobre|À propos de)\s+" + _NAME + r"\W*$")),
 )  # fmt: skip
