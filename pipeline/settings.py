@@ -27,6 +27,16 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Retry-After-aware retries with exponential backoff replace Scrapy's RetryMiddleware;
+# a PDF or image behind an article link is cut off after its headers.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "pipeline.middlewares.RetryAfterMiddleware": 550,
+    "pipeline.middlewares.NotHtmlStopMiddleware": 560,
+}
+NEWSMILL_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per attempt, with jitter
+NEWSMILL_RETRY_BACKOFF_MAX = 30.0
+NEWSMILL_RETRY_AFTER_MAX = 120.0  # never wait longer than this for a Retry-After
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -82,6 +92,25 @@ EXTENSIONS = {
     "pipeline.extensions.DropStats": 100,
     "pipeline.extensions.Progress": 110,
 }
+# --- Discovery and incremental crawling -------------------------------------------------
+# Crawl state lives in PostgreSQL: URLs already stored are not fetched again unless due.
+NEWSMILL_INCREMENTAL = True
+NEWSMILL_RECHECK_WITHIN_DAYS = 3.0  # articles published this recently are rechecked …
+NEWSMILL_RECHECK_INTERVAL_HOURS = 6.0  # … this often (conditional GET: ETag/Last-Modified)
+NEWSMILL_RECHECK_DROPPED_HOURS = 24.0 * 7  # pages that extracted to nothing: retry weekly
+NEWSMILL_RECHECK_GONE_HOURS = 24.0 * 30  # 404/410 pages: retry monthly
+NEWSMILL_RECHECK_BATCH = 1000  # due rechecks loaded per query
+NEWSMILL_CLAIM_TTL_SECONDS = 3600.0  # a URL claimed by a crashed crawler is free again after this
+NEWSMILL_CRAWLSTATE_FLUSH_ROWS = 200  # crawl-state writes are batched like articles
+NEWSMILL_CRAWLSTATE_FLUSH_SECONDS = 2.0
+# Discovered article requests kept in memory; the rest wait in PostgreSQL (bounded memory
+# on a frontier of millions of URLs).
+NEWSMILL_FRONTIER_MEMORY = 10_000
+NEWSMILL_MAX_SECTION_PAGES = 5  # pagination depth per section page (下一页, rel=next)
+NEWSMILL_MAX_ARTICLE_PAGES = 10  # pages merged into one multi-page article
+# Shared frontier across nodes (scrapy-redis scheduler and dupefilter) when set.
+NEWSMILL_REDIS_URL = os.environ.get("NEWSMILL_REDIS_URL", "")
+
 # Live one-line progress on stderr (the CLI turns it on for interactive runs).
 NEWSMILL_PROGRESS = False
 NEWSMILL_PROGRESS_INTERVAL = 1.0
