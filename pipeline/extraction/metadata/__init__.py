@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from pipeline.sources import ExtractionOverrides
 
-from . import bylines, elements, jsonld, meta, pagetext, title
+from . import bylines, elements, headline_dom, jsonld, meta, pagetext, title
 from .authors import dedupe, looks_like_url, split_names
 from .dates import (
     DateContext,
@@ -173,14 +173,17 @@ def _site_name(page: _Page) -> str | None:
 
 
 def _title(page: _Page, site_name: str | None) -> str | None:
-    headline = next((a.headline for a in page.articles if a.is_article and a.headline), None)
+    article = next((a for a in page.articles if a.is_article and a.headline), None)
     names = [n for n in (site_name, *(a.publisher for a in page.articles)) if n]
     return title.choose_title(
-        jsonld_headline=headline,
+        jsonld_headline=article.headline if article else None,
+        jsonld_name=article.name if article else None,
         meta_titles=[t for key in meta.TITLE_KEYS for t in page.meta.all(key)],
         html_title=page.meta.title,
-        h1s=title.headings(page.tree),
+        h1s=headline_dom.headings(page.tree),
         sites=title.site_words(names, page.url),
+        og_title=page.meta.first(("og:title",)),
+        marked_headline=lambda: headline_dom.microdata_headline(page.tree),
     )
 
 
