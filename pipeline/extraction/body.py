@@ -338,10 +338,10 @@ def _cut_at_end_marker(
 ) -> list[ScoredBlock]:
     """Drop what an end marker ("Comments", "Related articles", "Most read") introduces.
 
-    The marker's section is its largest ancestor holding none of the article read so far.
-    After that section, only blocks that sit beside or shallowly below the earlier article
-    paragraphs' parents continue the article: a "most read" rail in the
-    middle of the text goes, the paragraphs after it stay; a comment list below goes.
+    The marker's section is its largest ancestor holding none of the article read so far; it
+    goes. After a "related" marker, the rest of the article's own subtree stays (a "most read"
+    rail mid-article goes, the paragraphs after it stay). After a final marker (comments,
+    about the author, a legal notice) only blocks right beside the earlier paragraphs stay.
     """
     total = sum(item.weight for item in items if item.label == GOOD)
     seen = 0.0
@@ -354,27 +354,63 @@ def _cut_at_end_marker(
         if not (late and marker):
             continue
         before = items[:index]
-        article_parents = {b.block.owner.getparent() for b in before if b.label == GOOD} - {None}
+        article_parents = _article_ancestors([b.block.owner for b in before if b.label == GOOD])
         section = _marker_section(item.block.owner, before)
         if section is item.block.owner and marker in _FINAL_MARKERS:
             # A comments or about-the-author heading among the article's own paragraphs:
             # in such flat markup, everything after the heading belongs to it.
             return before
+        final = marker in _FINAL_MARKERS
+        article_root = _common_ancestor([b.block.owner for b in before if b.label == GOOD])
         kept = list(before)
         for later in items[index + 1 :]:
             owner = later.block.owner
             if _is_within(owner, section):
                 continue
-            if _continues_article(owner, article_parents):
+            if final:
+                if _continues_article(owner, article_parents):
+                    kept.append(later)
+            elif article_root is not None and _is_within(owner, article_root):
+                # A related box inside the article: what follows it in the article stays.
                 kept.append(later)
         return kept
     return items
+
+
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
+    if not elements:
+        return None
+    path = [elements[0], *elements[0].iterancestors()]
+    depth_of = {node: depth for depth, node in enumerate(path)}
+    best = 0
+    for element in elements[1:]:
+        node: HtmlElement | None = element
+        while node is not None and node not in depth_of:
+            node = node.getparent()
+        if node is None:
+            return None
+        best = max(best, depth_of[node])
+    return path[best]
 
 
 # Markers after which the article never resumes (a "Related" box may sit mid-article).
 _FINAL_MARKERS = frozenset(
     {"comments-heading", "about-author", "about-person", "prevnext", "legal-heading"}
 )
+
+
+def _article_ancestors(owners: list[HtmlElement]) -> set[HtmlElement]:
+    """Parents and grandparents of the article's paragraphs (text split into several
+    rich-text wrappers shares the grandparent)."""
+    found: set[HtmlElement] = set()
+    for owner in owners:
+        parent = owner.getparent()
+        if parent is not None:
+            found.add(parent)
+            grandparent = parent.getparent()
+            if grandparent is not None:
+                found.add(grandparent)
+    return found
 
 
 def _continues_article(owner: HtmlElement, article_parents: set[HtmlElement]) -> bool:
