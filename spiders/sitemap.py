@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -130,6 +130,11 @@ def parse_sitemap_document(
     return SitemapDocument("index" if kind == "sitemapindex" else "urlset", tuple(entries))
 
 
+def _same_site_or_host(spider: NewsSpider, url: str, parent: str) -> bool:
+    """A child sitemap may sit on the site or on the host of its parent (a sitemap CDN)."""
+    return spider.on_site(url) or urlsplit(url).netloc == urlsplit(parent).netloc
+
+
 class SitemapMixin:
     """Sitemap discovery; mixed into NewsSpider subclasses."""
 
@@ -153,7 +158,7 @@ class SitemapMixin:
         depth = response.meta.get(META_DEPTH, 0)
         if response.url.endswith("/robots.txt"):
             for url in sitemaps_from_robots(response.body, response.url):
-                if spider.on_site(url):
+                if _same_site_or_host(spider, url, response.url):
                     yield spider.index_request(url, "sitemap", self.parse_sitemap, depth=depth)
             return
         try:
@@ -174,7 +179,7 @@ class SitemapMixin:
                 if cutoff and entry.lastmod and entry.lastmod < cutoff:
                     stats.inc_value("newsmill/skipped/old_sitemap")
                     continue
-                if spider.on_site(entry.loc):
+                if _same_site_or_host(spider, entry.loc, response.url):
                     yield spider.index_request(
                         entry.loc, "sitemap", self.parse_sitemap, depth=depth
                     )
