@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from pipeline.cleaning import DEFAULT_RULES, ChromeRules, StripReport, source_patterns, strip_chrome
@@ -112,8 +113,6 @@ def prepare_page(
 
 
 def _blocks_from_selectors(root: HtmlElement, overrides: ExtractionOverrides) -> list[Block]:
-    from lxml.cssselect import CSSSelector
-
     for selector in overrides.body_selectors:
         try:
             matches = CSSSelector(selector)(root)
@@ -134,7 +133,13 @@ def extract_article(
     hints: Mapping[str, Any] | None = None,
     options: BodyOptions | None = None,
 ) -> Article:
-    """Find the body in a prepared page and build the Article (metadata from prepare_page)."""
+    """Find the body in a prepared page and build the Article.
+
+    Metadata (dates included) was read in ``prepare_page``, which is where ``fetched_at`` and
+    ``hints`` resolve relative dates and fill gaps; here ``hints`` only fills a title, authors
+    or a date the page did not give, and ``fetched_at`` is accepted so both stages share one
+    call shape.
+    """
     rules = _rules_for(source)
     meta = page.metadata
     body = page.root.find("body")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 
 from lxml.html import HtmlElement
@@ -52,7 +52,6 @@ class Block:
     cjk: bool = False
     image: HtmlElement | None = None
     links: int = 0  # number of <a> elements in the block
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def link_density(self) -> float:

@@ -1,10 +1,12 @@
 """Find the article body among a page's text blocks.
 
 Each block gets a weight: positive for paragraph-like text (long, punctuated, few links),
-negative for link lists and chrome lines. The container whose blocks sum highest is the body
-(the tree version of a maximum-sum segment: adding a sidebar or a comment list lowers the
-sum, adding more article paragraphs raises it). Inside it, chrome lines, link lists and short
-leftovers at the edges are dropped, and the text is cut at end markers (comments, related).
+negative for link lists, teaser cards and chrome lines. The container whose blocks sum
+highest is the body (the tree version of a maximum-sum segment: adding a sidebar or a comment
+list lowers the sum, adding more article paragraphs raises it); it is widened into its
+ancestors when a contiguous run there buys real text, and a standfirst just above it joins.
+Inside, the text is cut at end markers (comments, related, legal notices), the headline goes,
+the best contiguous run is kept, and chrome lines, link lists and edge labels are dropped.
 """
 
 from __future__ import annotations

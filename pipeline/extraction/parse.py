@@ -81,6 +81,8 @@ def parse_html(
 ) -> tuple[HtmlElement, str]:
     """Decode and parse ``body``; return (root element, encoding). Raises ExtractionError."""
     limits = limits or ParseLimits()
+    if isinstance(body, str):  # callers should pass bytes; accept text rather than crash
+        body = body.encode("utf-8")
     if not body or not body.strip():
         raise EmptyDocumentError("the page is empty")
     kind = sniff_not_html(body, content_type)
