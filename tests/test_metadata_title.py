@@ -211,3 +211,13 @@ def test_h1_with_kicker_confirmed_by_the_page_title_when_nothing_else_names_it()
     )
     md = extract_metadata(tree, "https://www.bild.de/sport/1")
     assert md.title == "Bubi-Bomber wieder da: Thioune fordert Geduld"
+
+
+def test_breadcrumb_list_h1_yields_to_a_headline_in_a_list_layout() -> None:
+    tree = page(
+        body='<ol itemscope itemtype="https://schema.org/BreadcrumbList"><li itemprop='
+        '"itemListElement"><h1 class="level-2 active">Kühltürme gesprengt</h1></li></ol>'
+        '<ul><li><div class="archives"><h1>US, Manila launch war games after drills</h1>'
+        "</div></li></ul>"
+    )
+    assert headings(tree) == ["US, Manila launch war games after drills", "Kühltürme gesprengt"]

@@ -17,13 +17,15 @@ KICKER_ATTR = re.compile(
 # Containers whose <h1> is not the article's headline: breadcrumb trails, navigation, the
 # site logo (many templates wrap the logo in an <h1>), teaser lists, dialogs ("Artikel
 # merken") and text hidden for screen readers ("기사 상세"). Matched at the start of a
-# class/id token: "breadcrumb__headline" is one, "without-sidebar" is no sidebar.
+# class/id token (or a schema.org type): "breadcrumb__headline" and
+# "https://schema.org/BreadcrumbList" are, "without-sidebar" is no sidebar. Lists are not
+# excluded as such: some templates lay out the whole page in <ul><li>.
 NOT_HEADLINE_ATTR = re.compile(
-    r"(?:^|\s)(?:breadcrumb|logo|masthead|site-?title|site-?name|site-?logo|navbar|teaser|related|"
+    r"(?:^|[\s/])(?:breadcrumb|logo|masthead|site-?title|site-?name|site-?logo|navbar|teaser|related|"
     r"modal|dialog|popup|sr-only|visually-?hidden|screen-?reader|a11y-hidden|is_blind|blind\b)",
     re.IGNORECASE,
 )
-_NOT_HEADLINE_TAGS = frozenset({"nav", "ol", "li", "aside", "footer", "dialog"})
+_NOT_HEADLINE_TAGS = frozenset({"nav", "aside", "footer", "dialog"})
 _NON_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button"})
 _KICKER_END = re.compile(r"[:|/–—-]\s*$")
 _WS = re.compile(r"\s+")
@@ -115,7 +117,7 @@ def _is_not_headline(element: HtmlElement) -> bool:
     while node is not None and depth < 6 and node.tag not in ("body", "html"):
         if node.tag in _NOT_HEADLINE_TAGS:
             return True
-        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('itemtype') or ''}"
         if attrs.strip() and NOT_HEADLINE_ATTR.search(attrs):
             return True
         node = node.getparent()
@@ -125,20 +127,15 @@ def _is_not_headline(element: HtmlElement) -> bool:
 
 def headings(tree: HtmlElement) -> list[str]:
     """Texts of the page's <h1> elements: article/main ones first, breadcrumb and logo h1s last."""
-    inside: list[str] = []
-    outside: list[str] = []
-    elsewhere: list[str] = []
-    for h1 in tree.iter("h1"):
+    ranked: list[tuple[int, int, str]] = []
+    for index, h1 in enumerate(tree.iter("h1")):
         text = heading_text(h1)
         if not text or len(text) > 400:
             continue
-        if _is_not_headline(h1):
-            elsewhere.append(text)
-        elif any(a.tag in ("article", "main") for a in h1.iterancestors()):
-            inside.append(text)
-        else:
-            outside.append(text)
-    return inside + outside + elsewhere
+        in_article = any(a.tag in ("article", "main") for a in h1.iterancestors())
+        rank = 2 * _is_not_headline(h1) + (not in_article)
+        ranked.append((rank, index, text))
+    return [text for _, _, text in sorted(ranked)]
 
 
 def microdata_headline(tree: HtmlElement) -> str | None:

@@ -147,10 +147,11 @@ def _arbitrate(
     Two signals move the choice to og:title. (1) The two agree on the headline and differ
     only by a kicker: the JSON-LD is then usually generated from the CMS's kicker and
     headline fields, while og:title is the form the editor chose to publish (on fundus,
-    og:title is the reference on all 5 such pages; a sixth joins a section with a pipe,
-    which is not a kicker). (2) A second marked-up statement of the headline (a visible
-    itemprop="headline" element, the JSON-LD node's own ``name``) spells og:title: two of
-    the publisher's statements against one.
+    og:title is the reference on all 4 such pages, with the kicker or without; a fifth
+    joins a section with a pipe, which is not a kicker, and JSON-LD is right there).
+    (2) A second marked-up statement of the headline (a visible itemprop="headline"
+    element, the JSON-LD node's own ``name``) spells og:title: two of the publisher's
+    statements against one (3 fundus pages, none against).
     """
     if not og_title or _key(og_title) == _key(jsonld):
         return jsonld
