@@ -13,13 +13,12 @@ The extract stage appends each page's article text to the first page's.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -28,18 +27,20 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 from twisted.python.failure import Failure
 
 from pipeline.crawlstate import ArticleCandidate, CrawlState, open_crawl_state
 from pipeline.errors import NewsmillError, SourceConfigError
 from pipeline.items import PageItem
 from pipeline.sources import CrawlLimits, SourceConfig, load_source, load_sources, url_allowed
+from spiders.pages import (
+    continuation_key,
+    date_from_url,
+    error_kind,
+    header_dict,
+    looks_like_html,
+    next_article_page,
+)
 
 # Request.meta keys this package sets.
 META_KIND = "newsmill_kind"  # "feed" | "sitemap" | "section" | "article" | "article_page"
@@ -47,30 +48,6 @@ META_HINTS = "newsmill_hints"
 META_DEPTH = "newsmill_depth"
 META_PAGES = "newsmill_pages"  # pages of a multi-page article fetched so far
 META_CANDIDATE = "newsmill_candidate"
-
-_NEXT_TEXT = re.compile(
-    r"^\s*(下一页|下页|next(\s+page)?|more|older(\s+posts|\s+articles)?)\s*[>»›→]*\s*$", re.I
-)
-_PAGE_PARAMS = frozenset({"page", "p", "pg", "pn", "pagenum", "page_no", "pageno", "start"})
-_PAGE_SUFFIX = re.compile(r"(?:[_-](?:p|page)?\d{1,3})(?=\.s?html?$)|/(?:page/)?\d{1,3}/?$", re.I)
-
-
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})(?:/|-|_)?(0[1-9]|1[0-2])(?:/|-|_)?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
-    r"|/((?:19|20)\d{2})[-/](0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/"
-)
-
-
-def date_from_url(url: str) -> datetime | None:
-    """The publication day written in an article URL (/2026/11/24/, /2026-11/24/, /20261124/)."""
-    match = _URL_DATE.search(urlsplit(url).path)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups() if g is not None)
-    try:
-        return datetime(year, month, day, tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -92,115 +69,6 @@ def split_arg(value: str | Iterable[str] | None) -> tuple[str, ...]:
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)
     return tuple(item.strip() for item in items if item and item.strip())
-
-
-def looks_like_html(content_type: str | None, body: bytes) -> bool:
-    """Decide from Content-Type and the first bytes whether a response is an HTML page.
-
-    Sniffing wins over the header: servers label PDFs and images text/html, and label
-    HTML application/octet-stream.
-    """
-    head = body[:1024].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower()
-    if head.startswith((b"%pdf", b"\x89png", b"\xff\xd8\xff", b"gif8", b"pk\x03\x04", b"\x1f\x8b")):
-        return False
-    if head.startswith(b"<?xml") and b"<html" not in head:
-        return False
-    kind = (content_type or "").split(";", 1)[0].strip().lower()
-    if kind in ("text/html", "application/xhtml+xml"):
-        return True
-    if kind and not (
-        kind in ("application/octet-stream", "text/plain") or kind.startswith("text/")
-    ):
-        return False
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--"))
-
-
-def header_dict(response: Response) -> dict[str, str]:
-    """Response headers with lower-cased names; repeated headers joined with ', '."""
-    return {
-        key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }
-
-
-def error_kind(failure: Failure) -> str | None:
-    """The ``newsmill/errors/<kind>`` bucket for a failed request; None for no error."""
-    if failure.check(HttpError):
-        status = failure.value.response.status
-        return f"http_{status // 100}xx"
-    if failure.check(TimeoutError, TCPTimedOutError) or type(failure.value).__name__ in (
-        "DownloadTimeoutError",
-    ):
-        return "timeout"
-    if failure.check(DNSLookupError) or type(failure.value).__name__ == "CannotResolveHostError":
-        return "dns"
-    if failure.check(ConnectionRefusedError) or type(failure.value).__name__ in (
-        "DownloadConnectionRefusedError",
-        "ConnectionLost",
-        "ResponseNeverReceived",
-    ):
-        return "connection"
-    if type(failure.value).__name__ in ("DownloadCancelledError", "CancelledError"):
-        return "too_large"
-    if failure.check(IgnoreRequest):
-        return None
-    return "other"
-
-
-def continuation_key(url: str) -> str:
-    """``url`` without its page marker: ``/a/123_2.html`` and ``/a/123.html?page=3`` -> ``/a/123.html``."""
-    parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _PAGE_PARAMS
-    ]
-    path = _PAGE_SUFFIX.sub("", parts.path) or "/"
-    return urlunsplit(
-        (parts.scheme, parts.netloc.lower(), path.rstrip("/") or "/", urlencode(query), "")
-    )
-
-
-def next_page_links(response: Response) -> list[str]:
-    """Candidate "next page" URLs of a page: rel=next first, then links reading 下一页/Next."""
-    # Walk lxml's tree directly: selector objects per anchor cost ~2 ms on a news page.
-    root = response.selector.root
-    by_rel: list[str] = []
-    by_text: list[str] = []
-    for element in root.iter("link", "a"):
-        href = element.get("href")
-        if not href:
-            continue
-        if "next" in (element.get("rel") or "").lower().split():
-            by_rel.append(href)
-        elif element.tag == "a":
-            label = "".join(element.itertext()).strip()
-            label = label or element.get("title") or element.get("aria-label") or ""
-            if len(label) < 30 and _NEXT_TEXT.match(label):
-                by_text.append(href)
-    found = by_rel + by_text
-    urls: list[str] = []
-    for href in found:
-        href = href.strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        url = urljoin(response.url, href).split("#", 1)[0]
-        if url != response.url and url not in urls:
-            urls.append(url)
-    return urls
-
-
-def next_article_page(response: Response) -> str | None:
-    """The next page of a multi-page article, or None.
-
-    Only a link that points to the same article with another page marker counts, so
-    "下一篇"/"Next article" links and section pagination are never merged in.
-    """
-    own = continuation_key(response.url)
-    for url in next_page_links(response):
-        if continuation_key(url) == own:
-            return url
-    return None
 
 
 class NewsSpider(scrapy.Spider):

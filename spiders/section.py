@@ -15,7 +15,8 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Response
 
 from pipeline.crawlstate import ArticleCandidate
-from spiders.base import META_DEPTH, NewsSpider, next_page_links, split_arg
+from spiders.base import META_DEPTH, NewsSpider, split_arg
+from spiders.pages import next_page_links
 
 # A date in the path: /2026/11/24/, /2026-11/24/, /20261124/, /2026-11-24-
 _DATE_IN_PATH = re.compile(

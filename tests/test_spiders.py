@@ -28,15 +28,15 @@ from pipeline.dedup.urls import canonical_url
 from pipeline.fixtureweb import FixtureWeb
 from pipeline.fixtureweb.manifest import Manifest
 from pipeline.middlewares import backoff_seconds, retry_after_seconds
-from spiders.base import (
+from spiders.base import parse_since
+from spiders.feed import parse_feed_document
+from spiders.pages import (
     continuation_key,
     date_from_url,
     error_kind,
     looks_like_html,
     next_article_page,
-    parse_since,
 )
-from spiders.feed import parse_feed_document
 from spiders.section import article_links, link_text_ok, looks_like_article_url
 from spiders.sitemap import parse_sitemap_document, sitemaps_from_robots
 
