@@ -77,6 +77,7 @@ class _Builder:
         self.markup: list[str] = []
         self.link_chars = 0
         self.links = 0
+        self.pending_images: list[Block] = []  # images met mid-paragraph, emitted after it
         self.open_inline: list[tuple[str, str]] = []  # (tag, opening markup)
 
     def add_text(self, text: str | None, in_link: bool) -> None:
@@ -113,6 +114,8 @@ class _Builder:
                     links=self.links,
                 )
             )
+        self.blocks.extend(self.pending_images)
+        self.pending_images = []
         self.text = []
         self.links = 0
         self.markup = [opening for _, opening in self.open_inline]
@@ -266,10 +269,12 @@ def _walk(
             builder.add_text(child.tail, in_link)
             continue
         if tag == "img":
-            builder.flush(owner, kind, list_tag, pre)
-            builder.blocks.append(
-                Block(text="", kind="img", owner=owner, chars=0, link_chars=0, image=child)
-            )
+            image = Block(text="", kind="img", owner=owner, chars=0, link_chars=0, image=child)
+            if "".join(builder.text).strip():
+                # An image inside a sentence must not split the paragraph: it follows it.
+                builder.pending_images.append(image)
+            else:
+                builder.blocks.append(image)
             builder.add_text(child.tail, in_link)
             continue
         child_in_link = in_link or tag == "a"
