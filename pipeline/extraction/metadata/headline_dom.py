@@ -29,9 +29,10 @@ _NOT_HEADLINE_TAGS = frozenset({"nav", "aside", "footer", "dialog"})
 _NON_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button"})
 _KICKER_END = re.compile(r"[:|/–—-]\s*$")
 _WS = re.compile(r"\s+")
-# Text that opens with one of these attaches to the previous word with no space.
-_NO_SPACE_BEFORE = ":;,.!?)]}»”“’"
-_NO_SPACE_AFTER = "([{«„‘“"
+# Text that opens with one of these attaches to the previous word with no space. “ is left
+# out of both: it opens a quote in English and closes one in German.
+_NO_SPACE_BEFORE = ":;,.!?)]}»”’"
+_NO_SPACE_AFTER = "([{«„‘"
 # Attribute values as strings: a scan that creates no element proxies (a third faster here).
 _ITEMPROPS = etree.XPath("//@itemprop")
 _MAX_KICKER_WORDS = 8
