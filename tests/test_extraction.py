@@ -324,3 +324,15 @@ def test_body_html_is_sanitized() -> None:
     assert "<script" not in article.html and "style=" not in article.html
     assert '<a href="https://news.example.com/next"' in article.html
     assert article.images[0].src == "https://news.example.com/i.jpg"
+
+
+def test_deeply_nested_markup_keeps_its_text() -> None:
+    """Hundreds of unclosed <font> tags exceed libxml2's default depth limit (256)."""
+    intro = (
+        "<p>An introduction long enough to count as a paragraph, with commas, words and more.</p>"
+    )
+    deep = (
+        "<font>" * 1000 + "Text under a thousand unclosed font tags, with commas and words enough."
+    )
+    article = extract(f"<html><body>{intro}{deep}</body></html>".encode())
+    assert "Text under a thousand unclosed font tags" in article.text

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 6_000_000
 # Above this many elements the tree is cut (deepest-last content dropped) before extraction.
 DEFAULT_MAX_NODES = 150_000
+# Deeper elements are flattened into their ancestor's text: the block walker recurses per level.
+DEFAULT_MAX_DEPTH = 180
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF"),
@@ -56,6 +58,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class ParseLimits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_nodes: int = DEFAULT_MAX_NODES
+    max_depth: int = DEFAULT_MAX_DEPTH
 
 
 def sniff_not_html(body: bytes, content_type: str | None = None) -> str | None:
@@ -99,13 +102,16 @@ def parse_html(
         raise EmptyDocumentError("the page is empty")
     if not _MARKUP.search(text, 0, 65_536):
         raise NotHtmlError(f"no HTML markup in the page (decoded as {encoding})")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+    # huge_tree lifts libxml2's nesting limit (256), which broken pages with hundreds of
+    # unclosed <font> tags exceed, losing all text below; _flatten_deep bounds depth instead.
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise EmptyDocumentError(f"the page has no parsable HTML ({exc})") from exc
     if len(text) > limits.max_nodes * 10:  # fewer bytes than that cannot make too many nodes
         _bound_nodes(root, limits.max_nodes)
+    _flatten_deep(root, limits.max_depth)
     return root, encoding
 
 
@@ -122,3 +128,15 @@ def _bound_nodes(root: HtmlElement, max_nodes: int) -> None:
         parent = element.getparent()
         if parent is not None:
             parent.remove(element)
+
+
+def _flatten_deep(root: HtmlElement, max_depth: int) -> None:
+    """Strip the tags (keeping the text) of everything nested deeper than ``max_depth``."""
+    stack: list[tuple[HtmlElement, int]] = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth >= max_depth:
+            if len(element):
+                lxml.etree.strip_tags(element, "*")
+            continue
+        stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))
