@@ -161,3 +161,26 @@ def test_source_patterns_extend_line_rules() -> None:
     )
     assert chrome_line_rule("Sponsored by Acme Widgets Ltd", rules) == "source:0"
     assert chrome_line_rule("Sponsored by Acme Widgets Ltd") is None
+
+
+def test_named_selectors_remove_landmarks_and_widgets() -> None:
+    tree = _tree(
+        '<div role="navigation"><a href="/a">Home</a> <a href="/b">World</a></div>'
+        + PARAGRAPH * 2
+        + '<section itemprop="comment"><p>'
+        + "A reader comment written as a long paragraph, with commas, to look like text. " * 3
+        + "</p></section>"
+        + '<ins class="adsbygoogle">ad</ins><div role="contentinfo">Contact us</div>'
+    )
+    report = strip_chrome(tree)
+    text = tree.text_content()
+    assert "World" not in text and "reader comment" not in text and "Contact us" not in text
+    assert "real content" in text
+    assert report.removed["selector:schema-comment"] == 1
+    assert report.removed["selector:aria-navigation"] == 1
+
+
+def test_weak_landmark_holding_the_article_is_kept() -> None:
+    tree = _tree('<div role="banner">' + PARAGRAPH * 4 + "</div><p>x</p>")
+    strip_chrome(tree)
+    assert "real content" in tree.text_content()

@@ -6,13 +6,14 @@ from pipeline.cleaning.lines import (
     end_marker_rule,
     source_patterns,
 )
-from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules, NamedPattern
+from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules, NamedPattern, NamedSelector
 from pipeline.cleaning.strip import StripReport, chrome_class_rule, strip_chrome
 
 __all__ = [
     "DEFAULT_RULES",
     "ChromeRules",
     "NamedPattern",
+    "NamedSelector",
     "StripReport",
     "chrome_class_rule",
     "chrome_line_rule",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml.cssselect import CSSSelector
+
 
 @dataclass(frozen=True, slots=True)
 class NamedPattern:
@@ -97,6 +99,28 @@ DROP_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "input",
     "select", "textarea", "option", "label", "object", "embed", "applet", "audio", "video",
     "map", "dialog", "menu", "link", "meta", "head", "nav", "title",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSelector:
+    name: str
+    css: str
+    strong: bool = False  # removed even when it holds paragraph text (see ChromeRules)
+
+
+# Structural chrome that markup names outright: ARIA landmarks, schema.org comments, ad slots,
+# share widgets. Landmarks are weak (a page may wrap its article in role=banner by mistake).
+CHROME_SELECTORS: tuple[NamedSelector, ...] = (
+    NamedSelector("aria-navigation", '[role="navigation"], [role="menubar"], [role="menu"], [role="search"]'),
+    NamedSelector("aria-banner", '[role="banner"]'),
+    NamedSelector("aria-contentinfo", '[role="contentinfo"]'),
+    NamedSelector("aria-complementary", '[role="complementary"]'),
+    NamedSelector("aria-dialog", '[role="dialog"], [role="alertdialog"], [aria-modal="true"]', strong=True),
+    NamedSelector("schema-comment", '[itemprop="comment"], [itemtype$="/Comment"], #disqus_thread, .fb-comments', strong=True),
+    NamedSelector("ad-slot", 'ins.adsbygoogle, [id^="div-gpt-ad"], [data-ad-slot], [data-google-query-id]', strong=True),
+    NamedSelector("share-widget", ".addthis_toolbox, .a2a_kit, .sharethis-inline-share-buttons, [data-share-url]", strong=True),
+    NamedSelector("account-form", 'form[action*="subscribe"], form[action*="newsletter"], form[action*="login"], form[role="search"]', strong=True),
 )  # fmt: skip
 
 # Page-level containers that are chrome unless they hold most of the page's text (some sites
@@ -257,12 +281,18 @@ class ChromeRules:
     extra_line_patterns: tuple[NamedPattern, ...] = field(default=())
     # Each list compiled into one alternation, so a page costs one regex search per element or
     # block instead of one per rule (derived from the lists above; never set by hand).
+    selectors: tuple[NamedSelector, ...] = CHROME_SELECTORS
+    compiled_selectors: tuple[tuple[NamedSelector, CSSSelector], ...] = field(
+        init=False, repr=False, compare=False
+    )
     class_matcher: PatternSet = field(init=False, repr=False, compare=False)
     line_matcher: PatternSet = field(init=False, repr=False, compare=False)
     edge_matcher: PatternSet = field(init=False, repr=False, compare=False)
     end_matcher: PatternSet = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        compiled = tuple((selector, CSSSelector(selector.css)) for selector in self.selectors)
+        object.__setattr__(self, "compiled_selectors", compiled)
         object.__setattr__(self, "class_matcher", PatternSet.of(self.class_substrings))
         lines = (*self.chrome_lines, *self.extra_line_patterns)
         object.__setattr__(self, "line_matcher", PatternSet.of(lines))

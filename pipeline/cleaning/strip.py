@@ -131,6 +131,13 @@ def strip_chrome(
     body = root.find("body")
     scope = body if body is not None else root
     total = max(_text_len(scope), 1)
+    for selector, compiled in rules.compiled_selectors:
+        for element in compiled(scope):
+            if element in protected or element.getparent() is None:
+                continue
+            if not _holds_article(element, total, rules, strong=selector.strong):
+                element.drop_tree()
+                report.removed[f"selector:{selector.name}"] += 1
     chrome_tags = set(rules.chrome_tags)
     seen: dict[str, tuple[str, bool] | None] = {}
     stack = list(reversed(scope))
