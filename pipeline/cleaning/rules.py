@@ -220,6 +220,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("widget-text", r"^\W*(【?纠错】?|打印本页|关闭窗口|打印本页\s*关闭窗口|【?字体[:：]?\s*大\s*中\s*小】?|我要反馈|视频加载中.{0,6}|点击查看大图|阅读原文|展开全文|收起|点击进入专题.{0,30}|返回顶部|返回首页|print( this)? (article|page|story)|back to top|skip to (main )?content|continue reading( below)?|story continues below( advertisement)?|loading\.*|enable javascript.{0,60}|this (content|video) is not available.{0,60}|(photo|image) by .{1,60} on (unsplash|pexels)|getty images|shutterstock|istock(photo)?)\W*$"),
     _named("portal-disclaimer", r"^.{0,10}(声明|提示)[:：].{0,40}(转载|不代表|仅供参考|传递更多信息).{0,200}$"),
     _named("keywords-label", r"^\W*(文章)?关键词\s*[:：].{0,60}$"),
+    _named("member-promo", r"(有料会員|会員登録|会員限定|無料会員|ログインして|新規登録|유료 회원|회원가입|로그인).{0,80}$"),
     _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)(\s*/)?\s*\d*\W*$"),
     _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
     _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),
