@@ -336,3 +336,36 @@ def test_deeply_nested_markup_keeps_its_text() -> None:
     )
     article = extract(f"<html><body>{intro}{deep}</body></html>".encode())
     assert "Text under a thousand unclosed font tags" in article.text
+
+
+def _post(title: str, stamp: str, body: str) -> str:
+    return f"<h3>{title}</h3><div class='time'>{stamp}</div><p>{body}</p>"
+
+
+def test_blog_archive_page_yields_its_first_post() -> None:
+    posts = "".join(
+        _post(
+            f"第{n}篇日记",
+            f"2005-03-{20 - n:02d} 01:20:44",
+            f"这是第{n}篇日记的正文，内容足够长，写了很多很多字，讲述了那一天发生的事情。" * 2,
+        )
+        for n in range(1, 5)
+    )
+    article = extract(f"<html><body><div class='blog'>{posts}</div></body></html>".encode())
+    assert "第1篇日记的正文" in article.text
+    assert "第2篇日记" not in article.text and "第3篇" not in article.text
+
+
+def test_forum_thread_yields_its_first_post() -> None:
+    reply = "<p>{}</p><p>------------------------------</p><p>〓 网易娱乐 发布时间 2005/03/{:02d} 22:36:13 by user{} 〓</p>"
+    thread = "".join(
+        reply.format(
+            f"第{n}楼的帖子内容，大家好，这里有很多字需要讨论，希望大家积极发言，谢谢。" * 2,
+            n + 10,
+            n,
+        )
+        for n in range(1, 5)
+    )
+    article = extract(f"<html><body><td>{thread}</td></body></html>".encode())
+    assert "第1楼的帖子内容" in article.text
+    assert "第2楼" not in article.text

@@ -19,6 +19,7 @@ from pipeline.extraction.refine import (
     best_region,
     cut_at_end_marker,
     drop_title,
+    first_post,
     keep_linked_sentences,
     trim_edges,
     with_lead,
@@ -101,6 +102,7 @@ def select_body(
         inside = scored
     inside = cut_at_end_marker(inside, rules, options)
     inside = drop_title(inside, title)
+    inside = first_post(inside)
     inside = best_region(inside)
     kept = keep_linked_sentences(inside)
     kept = [item for item in kept if item.label != BAD]

@@ -4,6 +4,7 @@ contiguous run, restore linked sentences, add a standfirst, trim edge labels."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from lxml.html import HtmlElement
 
@@ -239,3 +240,50 @@ def with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[
             break
         index -= 1
     return lead
+
+
+def first_post(items: list[ScoredBlock]) -> list[ScoredBlock]:
+    """On a page of several dated posts (a blog archive, a forum thread), the first post.
+
+    Three or more dated lines with text between them mean the page lists posts. If text comes
+    before the first date, dates close posts (forum footers) and the first post ends at the
+    first date; otherwise dates open posts (blog headers) and the first post ends before the
+    second header and its title line. Live blogs stamp entries with bare times, not dated
+    lines, so they are not cut.
+    """
+    dated = [
+        index
+        for index, item in enumerate(items)
+        if item.rule == "dateline"
+        and item.block.kind != "quote"
+        and _FULL_DATE.search(item.block.text)
+    ]
+    if len(dated) < 3:
+        return items
+    between = [
+        any(item.label == GOOD for item in items[start + 1 : end]) for start, end in pairwise(dated)
+    ]
+    if sum(between) < 2:
+        return items
+    if any(item.label == GOOD for item in items[: dated[0]]):
+        return items[: dated[0] + 1]
+    cut = dated[1]
+    if cut - 1 > dated[0] and _is_post_title(items[cut - 1]):
+        cut -= 1
+    return items[:cut]
+
+
+# A calendar date (2005-03-21, 2005/3/21, 2005年3月21日, 21.03.2005, March 21, 2005).
+_FULL_DATE = re.compile(
+    r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}\.\s*\d{1,2}\.\s*(19|20)\d{2}"
+    r"|[A-Z][a-z]{2,8}\.? \d{1,2}, (19|20)\d{2}"
+)
+
+
+def _is_post_title(item: ScoredBlock) -> bool:
+    block = item.block
+    return (
+        item.label != GOOD
+        and 2 <= block.chars <= 60
+        and block.kind not in ("img", "caption", "quote")
+    )

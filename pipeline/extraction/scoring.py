@@ -54,8 +54,9 @@ def classify(block: Block, rules: ChromeRules, options: BodyOptions) -> ScoredBl
     if density > options.bad_link_density and block.kind != "table":
         return ScoredBlock(block, BAD, -float(block.link_chars), "link-density")
     own = block.chars - block.link_chars
-    if edge_line_rule(block.text, rules):
-        return ScoredBlock(block, EDGE, 0.0, "edge")
+    edge_rule = edge_line_rule(block.text, rules)
+    if edge_rule:
+        return ScoredBlock(block, EDGE, 0.0, edge_rule)
     threshold = options.min_good_chars_cjk if block.cjk else options.min_good_chars
     scale = 3.0 if block.cjk else 1.0
     if LEAD_PREFIX.match(block.text) and density <= options.max_link_density:
