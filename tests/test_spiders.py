@@ -7,6 +7,7 @@ no database; tests/test_incremental.py covers the database-backed crawl state.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -18,16 +19,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy import Spider
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from pipeline.dedup.urls import canonical_url
 from pipeline.fixtureweb import FixtureWeb
 from pipeline.fixtureweb.manifest import Manifest
-from pipeline.middlewares import backoff_seconds, retry_after_seconds
+from pipeline.middlewares import RetryAfterMiddleware, backoff_seconds, retry_after_seconds
 from spiders.base import parse_since
 from spiders.feed import parse_feed_document
 from spiders.pages import (
@@ -587,6 +590,30 @@ def test_date_from_url() -> None:
     assert date_from_url("http://a/20261124/c.html") == datetime(2026, 11, 24, tzinfo=UTC)
     assert date_from_url("http://a/a/123456.html") is None
     assert date_from_url("http://a/2026/13/01/x.html") is None
+
+
+def test_retry_after_middleware_retries_and_gives_up_on_long_waits() -> None:
+    crawler = get_crawler(
+        Spider,
+        {"NEWSMILL_RETRY_BACKOFF_BASE": 0, "RETRY_TIMES": 1, "RETRY_HTTP_CODES": [429, 503]},
+    )
+    crawler.spider = crawler._create_spider("retry-test")
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    request = Request("http://a/x")
+
+    def respond(status: int, **headers: str) -> Any:
+        return asyncio.run(
+            middleware.process_response(
+                request, Response(request.url, status=status, headers=headers)
+            )
+        )
+
+    # A wait longer than NEWSMILL_RETRY_AFTER_MAX: no retry, counted.
+    assert respond(429, **{"Retry-After": "3600"}).status == 429
+    assert crawler.stats.get_value("newsmill/retry/after_too_long") == 1
+    retry = respond(503)
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    assert respond(200).status == 200
 
 
 def test_parse_since() -> None:
