@@ -369,3 +369,13 @@ def test_forum_thread_yields_its_first_post() -> None:
     article = extract(f"<html><body><td>{thread}</td></body></html>".encode())
     assert "第1楼的帖子内容" in article.text
     assert "第2楼" not in article.text
+
+
+def test_timeline_article_with_dated_subheads_is_not_cut() -> None:
+    entries = "".join(
+        f"<h3>March {n}, 2020</h3><p>On this day the council met again and discussed the plan "
+        f"at length, with residents, officials and engineers all giving evidence number {n}.</p>"
+        for n in range(1, 6)
+    )
+    article = extract(f"<html><body><article>{entries}</article></body></html>".encode())
+    assert "evidence number 1" in article.text and "evidence number 5" in article.text

@@ -245,7 +245,8 @@ def with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[
 def first_post(items: list[ScoredBlock]) -> list[ScoredBlock]:
     """On a page of several dated posts (a blog archive, a forum thread), the first post.
 
-    Three or more dated lines with text between them mean the page lists posts. If text comes
+    Three or more lines stamped with a date and a time, with text between them, mean the page
+    lists posts. If text comes
     before the first date, dates close posts (forum footers) and the first post ends at the
     first date; otherwise dates open posts (blog headers) and the first post ends before the
     second header and its title line. Live blogs stamp entries with bare times, not dated
@@ -257,6 +258,7 @@ def first_post(items: list[ScoredBlock]) -> list[ScoredBlock]:
         if item.rule == "dateline"
         and item.block.kind != "quote"
         and _FULL_DATE.search(item.block.text)
+        and _CLOCK.search(item.block.text)
     ]
     if len(dated) < 3:
         return items
@@ -273,6 +275,8 @@ def first_post(items: list[ScoredBlock]) -> list[ScoredBlock]:
     return items[:cut]
 
 
+# Post stamps carry a time of day; the dated subheads of a timeline article do not.
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 # A calendar date (2005-03-21, 2005/3/21, 2005年3月21日, 21.03.2005, March 21, 2005).
 _FULL_DATE = re.compile(
     r"(19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}\.\s*\d{1,2}\.\s*(19|20)\d{2}"
