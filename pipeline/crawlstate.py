@@ -31,6 +31,7 @@ from scrapy.settings import BaseSettings
 from sqlalchemy import Engine, text
 
 from pipeline.dedup.urls import canonical_url
+from pipeline.errors import NewsmillError
 
 logger = logging.getLogger(__name__)
 
@@ -459,16 +460,30 @@ def _revive_datetimes(hints: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlState | None:
-    """The crawl state for a spider run, or None when NEWSMILL_INCREMENTAL is off."""
+    """The crawl state for a spider run, or None when NEWSMILL_INCREMENTAL is off.
+
+    Fails at once, with a message saying what to do, when the database is unreachable or
+    its schema predates the crawl_state table.
+    """
     if not settings.getbool("NEWSMILL_INCREMENTAL", True):
         return None
-    from pipeline.db.session import get_engine, resolve_database_url
+    from pipeline.db.session import check_connection, describe_url, get_engine, resolve_database_url
 
     url = resolve_database_url(
         settings.get("NEWSMILL_DATABASE_URL") or None, home=settings.get("NEWSMILL_HOME") or None
     )
+    check_connection(url)
+    engine = get_engine(url, pool_size=2, max_overflow=2)
+    with engine.connect() as conn:
+        present = conn.execute(text("SELECT to_regclass('crawl_state') IS NOT NULL")).scalar()
+    if not present:
+        engine.dispose()
+        raise NewsmillError(
+            f"the database at {describe_url(url)} has no crawl_state table: run `newsmill db "
+            "upgrade` (or set NEWSMILL_INCREMENTAL=False to crawl without incremental state)"
+        )
     return CrawlState(
-        get_engine(url, pool_size=2, max_overflow=2),
+        engine,
         source=source,
         policy=RecheckPolicy.from_settings(settings),
         flush_rows=settings.getint("NEWSMILL_CRAWLSTATE_FLUSH_ROWS", 200),
