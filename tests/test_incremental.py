@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Engine, text
+from scrapy.settings import Settings
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from pipeline import settings as project_settings
 from pipeline.crawlstate import (
@@ -16,10 +20,14 @@ from pipeline.crawlstate import (
     KnownUrl,
     RecheckPolicy,
     due_at,
+    open_crawl_state,
     plan_fetch,
 )
+from pipeline.db.session import normalize_url
+from pipeline.errors import NewsmillError
 from pipeline.fixtureweb import FixtureWeb
 from pipeline.fixtureweb.manifest import Manifest
+from tests.plugins.db import drop_database
 from tests.test_spiders import run_crawl
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -320,3 +328,25 @@ def test_a_full_pipeline_recrawl_updates_only_the_changed_article(
             text("SELECT text FROM articles WHERE url LIKE :path"), {"path": f"%{changing.path}"}
         ).scalar_one()
     assert changing.sentence_after_advance and changing.sentence_after_advance in stored_text
+
+
+def test_open_crawl_state_explains_what_is_missing(
+    database_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert open_crawl_state(Settings({"NEWSMILL_INCREMENTAL": False}), source=None) is None
+    name = f"newsmill_bare_{secrets.token_hex(3)}"
+    admin = create_engine(
+        make_url(normalize_url(database_server)).set(database="postgres"),
+        poolclass=NullPool,
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    try:
+        bare = make_url(normalize_url(database_server)).set(database=name)
+        monkeypatch.setenv("DATABASE_URL", bare.render_as_string(hide_password=False))
+        with pytest.raises(NewsmillError, match="no crawl_state table: run `newsmill db upgrade`"):
+            open_crawl_state(Settings({"NEWSMILL_INCREMENTAL": True}), source=None)
+    finally:
+        drop_database(database_server, name)
