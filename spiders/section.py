@@ -27,6 +27,10 @@ _DATE_IN_PATH = re.compile(
 _ID_IN_SEGMENT = re.compile(r"(?:^|[_-])\d{4,}(?:[_.-]|$)|^\d{3,}(?:[_.-]|$)")
 # A slug of several words: /news/ministers-agree-on-new-budget-rules
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.s?html?)?$", re.I)
+# An article id in the query: detail?id=123456, show.php?aid=8812, ?p=4521 (WordPress)
+_ID_IN_QUERY = re.compile(
+    r"(?:^|&)(?:id|aid|article_?id|news_?id|doc_?id|content_?id|story_?id|p)=\d{3,}(?:&|$)", re.I
+)
 _NOT_ARTICLE_PATH = re.compile(
     r"/(?:tag|tags|topic|topics|author|authors|category|categories|channel|section|search|"
     r"login|signin|register|subscribe|account|page)(?:/|$)|/index(?:_\d+)?\.s?html?$",
@@ -40,7 +44,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def looks_like_article_url(url: str, patterns: tuple[str, ...] = ()) -> bool:
-    """Judge an URL alone: a date or a numeric id or a long slug, and nothing index-like.
+    """Judge an URL alone: a date, a numeric id (path or query) or a long slug; nothing index-like.
 
     ``patterns`` (the source's article_patterns) replace the generic rules when given.
     """
@@ -52,7 +56,10 @@ def looks_like_article_url(url: str, patterns: tuple[str, ...] = ()) -> bool:
         return False
     segment = path.rstrip("/").rsplit("/", 1)[-1]
     return bool(
-        _DATE_IN_PATH.search(path) or _ID_IN_SEGMENT.search(segment) or _SLUG.match(segment)
+        _DATE_IN_PATH.search(path)
+        or _ID_IN_SEGMENT.search(segment)
+        or _SLUG.match(segment)
+        or _ID_IN_QUERY.search(parts.query)
     )
 
 
