@@ -237,11 +237,17 @@ class NewsSpider(scrapy.Spider):
     def index_request(
         self, url: str, kind: str, callback: Any, depth: int = 0, **meta: Any
     ) -> scrapy.Request:
-        """A request for a feed, sitemap or section page: always fetched, never stored."""
+        """A request for a feed, sitemap or section page: always fetched, never stored.
+
+        Never dupe-filtered: a dupefilter that outlives the run (scrapy-redis persists it)
+        would otherwise skip next run's feeds. Loops are bounded by the callers instead
+        (pagination and sitemap nesting limits).
+        """
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
+            dont_filter=True,
             # Feeds and sitemaps may live on another host (a CDN); the pages they list are
             # still checked by on_site().
             meta={META_KIND: kind, META_DEPTH: depth, "allow_offsite": True, **meta},

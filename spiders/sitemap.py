@@ -26,6 +26,7 @@ from spiders.base import META_DEPTH, NewsSpider, split_arg
 # Article requests are handed to the crawl state in batches of this many URLs (one lookup
 # each), so a 50,000-URL sitemap never needs 50,000 rows in one query.
 _BATCH = 500
+META_SITEMAP_LEVEL = "newsmill_sitemap_level"  # robots.txt/index nesting, to stop loops
 _SITEMAP_LINE = re.compile(rb"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 
 
@@ -156,10 +157,16 @@ class SitemapMixin:
         spider: NewsSpider = self  # type: ignore[assignment]
         stats = spider.crawler.stats
         depth = response.meta.get(META_DEPTH, 0)
+        level = response.meta.get(META_SITEMAP_LEVEL, 0)
+        if level >= spider.settings.getint("NEWSMILL_MAX_SITEMAP_LEVELS", 4):
+            stats.inc_value("newsmill/skipped/sitemap_too_deep")  # an index that loops
+            return
         if response.url.endswith("/robots.txt"):
-            for url in sitemaps_from_robots(response.body, response.url):
+            for url in dict.fromkeys(sitemaps_from_robots(response.body, response.url)):
                 if _same_site_or_host(spider, url, response.url):
-                    yield spider.index_request(url, "sitemap", self.parse_sitemap, depth=depth)
+                    yield spider.index_request(
+                        url, "sitemap", self.parse_sitemap, depth, **{META_SITEMAP_LEVEL: level + 1}
+                    )
             return
         try:
             body = sitemap_body(response.body, spider.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -174,14 +181,18 @@ class SitemapMixin:
             return
         cutoff = spider.cutoff
         if document.kind == "index":
-            for entry in document.entries:
+            for entry in {e.loc: e for e in document.entries}.values():
                 # A child sitemap last changed before the cutoff holds only older entries.
                 if cutoff and entry.lastmod and entry.lastmod < cutoff:
                     stats.inc_value("newsmill/skipped/old_sitemap")
                     continue
                 if _same_site_or_host(spider, entry.loc, response.url):
                     yield spider.index_request(
-                        entry.loc, "sitemap", self.parse_sitemap, depth=depth
+                        entry.loc,
+                        "sitemap",
+                        self.parse_sitemap,
+                        depth,
+                        **{META_SITEMAP_LEVEL: level + 1},
                     )
             return
         stats.inc_value("newsmill/sitemap/entries", len(document.entries))

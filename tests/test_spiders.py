@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
-from scrapy.http import HtmlResponse, Request, Response
+from scrapy.http import HtmlResponse, Request, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
@@ -41,7 +41,7 @@ from spiders.pages import (
     next_article_page,
 )
 from spiders.section import article_links, link_text_ok, looks_like_article_url
-from spiders.sitemap import parse_sitemap_document, sitemaps_from_robots
+from spiders.sitemap import SitemapSpider, parse_sitemap_document, sitemaps_from_robots
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -563,6 +563,31 @@ def test_sitemap_parser_reads_google_news_and_images() -> None:
         "http://a/s.xml",
         "http://b/x.xml",
     ]
+
+
+def test_a_sitemap_index_that_points_at_itself_stops() -> None:
+    crawler = get_crawler(SitemapSpider, {"NEWSMILL_INCREMENTAL": False})
+    spider = SitemapSpider.from_crawler(crawler, sitemaps="http://a/index.xml")
+    crawler.spider = spider
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>http://a/index.xml</loc></sitemap>"
+        b"<sitemap><loc>http://a/index.xml</loc></sitemap></sitemapindex>"
+    )
+    level = 0
+    request = Request("http://a/index.xml", meta={})
+    fetched = 0
+    while True:
+        response = XmlResponse(request.url, body=index, request=request)
+        children = list(spider.parse_sitemap(response))
+        fetched += 1
+        if not children:
+            break
+        assert len(children) == 1  # the same child listed twice is requested once
+        request = children[0]
+        level += 1
+    assert fetched == 5 and level == 4
+    assert crawler.stats.get_value("newsmill/skipped/sitemap_too_deep") == 1
 
 
 def test_retry_after_and_backoff() -> None:
