@@ -27,8 +27,8 @@ class PatternSet:
     """
 
     names: tuple[str, ...]
-    anchored: tuple[re.Pattern[str], ...]
-    floating: tuple[re.Pattern[str], ...]
+    anchored: tuple[tuple[re.Pattern[str], bool], ...]  # (union, run on lower-cased text?)
+    floating: tuple[tuple[re.Pattern[str], bool], ...]
 
     @classmethod
     def of(cls, rules: tuple[NamedPattern, ...]) -> PatternSet:
@@ -38,26 +38,26 @@ class PatternSet:
             anchored = source.startswith("^") and "|" not in _top_level(source)
             body = source[1:] if anchored else source
             groups.setdefault((anchored, rule.pattern.flags), []).append(f"(?P<g{index}>{body})")
-        anchored_unions = tuple(
-            re.compile("|".join(parts), flags)
-            for (anchored, flags), parts in groups.items()
-            if anchored
-        )
-        floating_unions = tuple(
-            re.compile("|".join(parts), flags)
-            for (anchored, flags), parts in groups.items()
-            if not anchored
-        )
+        # Case-insensitive rules (written in lower case) run on lower-cased text without
+        # re.IGNORECASE: with it, the regex engine cannot skip positions by first character,
+        # and the union is several times slower.
+        compiled = {
+            key: (re.compile("|".join(parts), key[1] & ~re.IGNORECASE), bool(key[1] & re.I))
+            for key, parts in groups.items()
+        }
+        anchored_unions = tuple(value for key, value in compiled.items() if key[0])
+        floating_unions = tuple(value for key, value in compiled.items() if not key[0])
         return cls(tuple(rule.name for rule in rules), anchored_unions, floating_unions)
 
     def search(self, text: str) -> str | None:
         """The name of a rule matching ``text``, or None."""
-        for union in self.anchored:
-            match = union.match(text)
+        lowered = text.lower()
+        for union, fold in self.anchored:
+            match = union.match(lowered if fold else text)
             if match and match.lastgroup:
                 return self.names[int(match.lastgroup[1:])]
-        for union in self.floating:
-            match = union.search(text)
+        for union, fold in self.floating:
+            match = union.search(lowered if fold else text)
             if match and match.lastgroup:
                 return self.names[int(match.lastgroup[1:])]
         return None
@@ -189,7 +189,7 @@ CONTENT_CLASS = re.compile(
 # Short lines inside the body that are chrome, matched against a whole block's text.
 CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("advertisement", r"^\W*(advertisement|advertising|advert|adverts|ads?|anzeigen?|реклама|광고|広告|publicidade|sponsored( content)?|publicidad|publicité|pubblicità|reklam|annons|werbung|广告)\W*$"),
-    _named("share", r"^\W*(share( this( article| story)?)?( on)?|share via|分享(到|至)?|分享本文|tweet|email|print|打印|收藏|复制链接|facebook|twitter|whatsapp|linkedin|pinterest|reddit|weibo|微博|微信|QQ空间)\W*[\d()（）\s]*$"),
+    _named("share", r"^\W*(share( this( article| story)?)?( on)?|share via|分享(到|至)?|分享本文|tweet|email|print|打印|收藏|复制链接|facebook|twitter|whatsapp|linkedin|pinterest|reddit|weibo|微博|微信|qq空间)\W*[\d()（）\s]*$"),
     _named("comments", r"^\W*(\d+\s*)?(comments?|leave a (reply|comment)|post a comment|add a comment|show comments|view comments|join the (conversation|discussion)|评论\s*[(（]?\d*[)）]?|我也说两句|发表(评论)?|最新评论|热门评论|网友评论|快来抢沙发吧?~?|暂无评论|查看(全部|更多)评论|加载更多.*|已显示全部内容)\W*$"),
     _named("breadcrumb", r"^\s*(我的位置|当前位置|您的位置|你的位置|当前的位置|所在位置|位置)\s*[:：]"),
     _named("prevnext", r"^\s*(上一篇|下一篇|上一条|下一条|上一页|下一页|previous( article| post| story)?|next( article| post| story)?)\s*[:：]?.{0,80}$"),
@@ -205,10 +205,10 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("credit", r"^\s*[【\[（(]?\s*(责任编辑|编辑|责编|审核|审校|校对|监制|值班编辑|主编|编审|终审|出品|策划|统筹|制作|实习生|题图来源|题图|图片来源|文中图|编辑邮箱|稿件来源|原标题|本文来源|文章来源|转载请注明|供稿)\s*[:：︰]?.{0,80}$"),
     _named("credit-inline", r"(题图来源|编辑邮箱|责任编辑)\s*[:：]"),
     _named("source-line", r"^\s*(来源|作者|发布时间|发布日期|时间|日期|记者|通讯员|字号|浏览次数|阅读数|点击数|阅读量)\s*[:：].{0,120}$"),
-    _named("copyright", r"(^\s*(copyright|©|\(c\))\s|all rights reserved|版权所有|版权声明|未经(授权|许可).{0,20}(转载|使用)|本网站?所有|ICP备|公网安备|京ICP|沪ICP|粤ICP)"),
+    _named("copyright", r"(^\s*(copyright|©|\(c\))\s|all rights reserved|版权所有|版权声明|未经(授权|许可).{0,20}(转载|使用)|本网站?所有|icp备|公网安备|京icp|沪icp|粤icp)"),
     _named("cookie", r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings))"),
     _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
-    _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|T|A)?\W*$"),
+    _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|t|a)?\W*$"),
     _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$"),
     _named("credits-line", r"^\W*((additional )?(reporting|writing|editing|compiled|research|translated|produced) by\b.{0,300}|.{0,120}\bcontributed (reporting )?to this (report|article|story)\W*)$"),
     _named("affiliate", r"(may earn (an? )?(affiliate )?commission|affiliate (links?|commission)|we may (earn|receive) (a )?(small )?(commission|compensation)|provisions?-?links|partnerlinks?)"),
@@ -233,7 +233,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
 EDGE_LINES: tuple[NamedPattern, ...] = (
     _named("dateline", r"^(?=.{0,80}$)(?=.*(\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\d+\s*(hours?|minutes?|mins?|days?|weeks?) ago|小时前|分钟前|天前|\d{1,2}月\d{1,2}日)).*[^.!?。！？:：]$"),
     _named("posted-by", r"^(?=.{0,200}$).*\b(publicado por|posted by|published by|written by|geschrieben von|publié par|pubblicato da|categoria|category|categories|kategorie)\s*:"),
-    _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?|Min\.?)\s*(read|Lesezeit|de lectura|lecture|di lettura|läsning)|(Lesezeit|Reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
+    _named("reading-time", r"^\W*(\d+\s*(min(ute)?s?\.?)\s*(read|lesezeit|de lectura|lecture|di lettura|läsning)|(lesezeit|reading time|阅读时间|预计阅读)\W*\d+.{0,20})\W*$"),
     _named("label", r"^\W*(tags?|topics?|filed under|schlagworte|themen|标签|关键词|关键字|分类|栏目)\s*[:：]?.{0,60}$"),
     _named("meta-label", r"^\W*(author|authors|publish(ed)? (date|on)|date|posted( on)?|updated|source|autor|datum|quelle|fecha|auteur)\s*[:：]?\s*$"),
     _named("audio", r"^\W*(listen to (this|the) article|listen|audio|save|saved|gift (this )?article|bookmark|vorlesen|artikel anhören|merken|teilen|drucken|font size|text size|a\+?\s*a-?)\W*$"),
