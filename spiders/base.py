@@ -302,8 +302,13 @@ class NewsSpider(scrapy.Spider):
             batch.setdefault(candidate.url, candidate)
         if not batch:
             return
+        if limits.max_pages is not None and self.articles_requested >= limits.max_pages:
+            # Budget spent: do not even claim these (other runs may want them).
+            self.crawler.stats.inc_value("newsmill/skipped/max_pages", len(batch))
+            return
         plans = self.crawl_state.plan(list(batch.values())) if self.crawl_state else None
         parked: list[tuple[str, dict[str, Any], dict[str, str], int]] = []
+        over_budget: list[str] = []
         for url, candidate in batch.items():
             headers: dict[str, str] = {}
             if plans is not None:
@@ -316,8 +321,7 @@ class NewsSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("newsmill/rechecks")
             if limits.max_pages is not None and self.articles_requested >= limits.max_pages:
                 self.crawler.stats.inc_value("newsmill/skipped/max_pages")
-                if self.crawl_state:
-                    self.crawl_state.release([url])
+                over_budget.append(url)
                 continue
             self.articles_requested += 1
             if self.crawl_state is not None and self.outstanding >= self.frontier_memory:
@@ -327,6 +331,8 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.outstanding += 1
             yield self.article_request(url, candidate.hints, headers, depth)
+        if over_budget and self.crawl_state is not None:
+            self.crawl_state.release(over_budget)
         if parked and self.crawl_state is not None:
             self.crawl_state.park(parked)
             self.crawler.stats.inc_value("newsmill/frontier/parked", len(parked))

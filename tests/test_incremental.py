@@ -350,3 +350,22 @@ def test_open_crawl_state_explains_what_is_missing(
             open_crawl_state(Settings({"NEWSMILL_INCREMENTAL": True}), source=None)
     finally:
         drop_database(database_server, name)
+
+
+def test_urls_over_the_page_budget_are_left_for_the_next_run(
+    fresh_web: FixtureWeb,
+    web_manifest: Manifest,
+    clean_db: Engine,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    articles = web_manifest.site("ledger").articles[:4]
+    urls = ",".join(fresh_web.url("ledger", a.path) for a in articles)
+    settings = {"NEWSMILL_INCREMENTAL": True, "NEWSMILL_DATABASE_URL": database_url}
+    env = {"DATABASE_URL": database_url}
+
+    first = run_crawl("urls", {"urls": urls, "max_pages": "2"}, tmp_path, settings, env=env)
+    assert len(first.items) == 2 and first.stat("newsmill/skipped/max_pages") == 2
+    second = run_crawl("urls", {"urls": urls}, tmp_path, settings, env=env)
+    assert len(second.items) == 2  # the other two, not claimed away by the first run
+    assert first.paths() | second.paths() == {a.path for a in articles}
