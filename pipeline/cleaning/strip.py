@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import lxml.etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
@@ -115,18 +116,15 @@ def strip_chrome(
                 element.drop_tree()
                 report.removed["source:drop_selectors"] += 1
 
-    drop_tags = set(rules.drop_tags)
-    for element in list(root.iter()):
-        tag = element.tag
-        if not isinstance(tag, str):
-            if element.getparent() is not None:  # comments, processing instructions
-                element.drop_tree()
-            continue
+    # Comments and processing instructions, then non-content tags (iter(*tags) filters in C).
+    for element in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    for element in list(root.iter(*rules.drop_tags)):
         if element in protected or element.getparent() is None:
             continue
-        if tag in drop_tags:
-            element.drop_tree()
-            report.removed[f"tag:{tag}"] += 1
+        element.drop_tree()
+        report.removed[f"tag:{element.tag}"] += 1
 
     body = root.find("body")
     scope = body if body is not None else root
@@ -140,31 +138,36 @@ def strip_chrome(
                 report.removed[f"selector:{selector.name}"] += 1
     chrome_tags = set(rules.chrome_tags)
     seen: dict[str, tuple[str, bool] | None] = {}
-    stack = list(reversed(scope))
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str):
+    # Only elements with a class, id, style or hidden flag (or a chrome tag) can match; XPath
+    # lists them in document order, in C. When one is removed, the candidates inside it (the
+    # next ones in that order) are skipped.
+    tags = " or ".join(f"self::{tag}" for tag in rules.chrome_tags)
+    predicate = f"@class or @id or @style or @hidden or @aria-hidden or {tags}"
+    candidates = scope.xpath(f".//*[{predicate}]")
+    index = 0
+    while index < len(candidates):
+        element = candidates[index]
+        index += 1
+        if element in protected:
             continue
-        if element not in protected:
-            match = (f"tag:{element.tag}", False) if element.tag in chrome_tags else None
-            # Hidden text is menus and templates, except paywalled article text shipped hidden.
-            hidden = _is_hidden(element)
-            names = f"{element.get('class', '')} {element.get('id', '')}"
-            if hidden and (not _PAYWALLED.search(names) or _duplicated(element, scope)):
-                element.drop_tree()
-                report.removed["hidden"] += 1
-                continue
+        match = (f"tag:{element.tag}", False) if element.tag in chrome_tags else None
+        # Hidden text is menus and templates, except paywalled article text shipped hidden.
+        hidden = _is_hidden(element)
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if hidden and (not _PAYWALLED.search(names) or _duplicated(element, scope)):
+            rule = "hidden"
+        else:
             match = (
                 match
                 or _class_match(element, rules, seen)
                 or (("hidden", False) if hidden else None)
             )
-            if match and not _holds_article(element, total, rules, strong=match[1]):
-                rule = match[0]
-                element.drop_tree()
-                report.removed[rule] += 1
+            if not match or _holds_article(element, total, rules, strong=match[1]):
                 continue
-        stack.extend(reversed(element))
+            rule = match[0]
+        element.drop_tree()
+        report.removed[rule] += 1
+        index += int(element.xpath(f"count(.//*[{predicate}])"))
     if report.removed:
         logger.debug("stripped chrome: %s", dict(report.removed))
     return report

@@ -50,6 +50,7 @@ _NON_HTML_TYPES = re.compile(
     re.I,
 )
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+_STRIPPED_CONTROLS = bytes([*range(9), 11, 12, *range(14, 32), 127])
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!--|!doctype)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -95,10 +96,16 @@ def parse_html(
     if len(body) > limits.max_bytes:
         logger.warning("page of %d bytes truncated to %d", len(body), limits.max_bytes)
         body = body[: limits.max_bytes]
+    if not body.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        # Control bytes never occur inside UTF-8, GB18030 or single-byte sequences, so they
+        # can go before decoding (lxml refuses them), far faster than a regex on the text.
+        body = body.translate(None, _STRIPPED_CONTROLS)
     text, encoding = decode_html(body, content_type)
     if text.count("\ufffd") > max(50, len(text) // 5):
         raise UndecodableError(f"the bytes do not decode as text (tried {encoding})")
-    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if encoding.startswith(("utf-16", "utf-32")):
+        text = _CONTROL.sub("", text)
     if not text.strip():
         raise EmptyDocumentError("the page is empty")
     if not _MARKUP.search(text, 0, 65_536):
