@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,14 +34,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.db.session import normalize_url, upgrade  # noqa: E402
+from pipeline.db.scratch import scratch_database  # noqa: E402  (after the path tweak)
 
 # One crawl with the project settings plus overrides; stats written as JSON.
 _RUNNER = r"""
@@ -78,35 +73,8 @@ def serve_bench_site(articles: int) -> tuple[subprocess.Popen[str], str]:
 
 def bench_database() -> tuple[str, Callable[[], None]]:
     """A fresh, migrated database on DATABASE_URL's server or the embedded one; and its drop."""
-    if os.environ.get("DATABASE_URL"):
-        server, where = normalize_url(os.environ["DATABASE_URL"]), "DATABASE_URL server"
-    else:
-        from pipeline.db.embedded import start_embedded
-
-        server, where = start_embedded(), "embedded server"
-    name = f"newsmill_bench_crawl_{secrets.token_hex(4)}"
-    admin = create_engine(
-        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        version = conn.execute(text("SHOW server_version")).scalar()
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    print(f"database: fresh {name} on the {where} (PostgreSQL {version})")
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
+    url, drop, where = scratch_database("newsmill_bench_crawl")
+    print(f"database: {where}")
     return url, drop
 
 

@@ -19,7 +19,6 @@ import hashlib
 import itertools
 import os
 import random
-import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -27,16 +26,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.db.models import Article, ArticleUrl, Source
 from pipeline.db.schema import metadata
-from pipeline.db.session import get_engine, normalize_url, upgrade
+from pipeline.db.scratch import scratch_database
+from pipeline.db.session import get_engine
 from pipeline.db.writer import ArticleRecord, ArticleWriter
 
 NAIVE_COMMIT_EVERY = 500
@@ -250,41 +248,6 @@ def timed(label: str, rows: int, engine: Engine, run: Callable[[], None]) -> Tim
     return timing
 
 
-def bench_database() -> tuple[str, Callable[[], None]]:
-    """A fresh database on DATABASE_URL's server or the embedded one, and its cleanup."""
-    if os.environ.get("DATABASE_URL"):
-        server = normalize_url(os.environ["DATABASE_URL"])
-        where = "DATABASE_URL server"
-    else:
-        from pipeline.db.embedded import start_embedded
-
-        server = start_embedded()
-        where = "embedded server"
-    name = f"newsmill_bench_{secrets.token_hex(4)}"
-    admin = create_engine(
-        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        version = conn.execute(text("SHOW server_version")).scalar()
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    print(f"database: fresh {name} on the {where} (PostgreSQL {version})")
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return url, drop
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
@@ -303,10 +266,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{mean_text:.0f} chars, in {time.perf_counter() - started:.1f} s"
     )
 
-    url, drop = bench_database()
+    url, drop, where = scratch_database("newsmill_bench")
+    print(f"database: {where}")
     spool_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"newsmill-bench-spool-{os.getpid()}"
     try:
-        upgrade(url)
         engine = get_engine(url)
         print("new rows (empty tables):")
         new_writer = timed(

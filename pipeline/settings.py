@@ -108,6 +108,7 @@ NEWSMILL_CRAWLSTATE_FLUSH_SECONDS = 2.0
 NEWSMILL_FRONTIER_MEMORY = 10_000
 NEWSMILL_MAX_SECTION_PAGES = 5  # pagination depth per section page (下一页, rel=next)
 NEWSMILL_MAX_ARTICLE_PAGES = 10  # pages merged into one multi-page article
+NEWSMILL_MAX_SITEMAP_LEVELS = 4  # sitemap indexes nested deeper than this are not followed
 # Shared frontier across nodes (scrapy-redis scheduler and dupefilter) when set.
 NEWSMILL_REDIS_URL = os.environ.get("NEWSMILL_REDIS_URL", "")
 

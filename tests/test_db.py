@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 from pipeline.db.embedded import PGDATA_DIR, embedded_running, start_embedded, stop_embedded
 from pipeline.db.runs import finish_run, recent_runs, start_run
 from pipeline.db.schema import metadata
+from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import (
     check_connection,
     current_revision,
@@ -29,7 +30,7 @@ from pipeline.db.session import (
     upgrade,
 )
 from pipeline.errors import DatabaseUnavailable
-from tests.plugins.db import _create_database, drop_database, embedded_home
+from tests.plugins.db import embedded_home
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {"sources", "articles", "article_urls", "crawl_runs"}
@@ -101,7 +102,7 @@ def test_status_reports_head(database_url: str) -> None:
 
 def test_migrations_up_down_up(database_server: str) -> None:
     name = f"newsmill_migr_{os.getpid()}"
-    url = _create_database(database_server, name)
+    url = create_database(database_server, name)
     try:
         assert current_revision(url) is None
         assert "no schema" in schema_status(url)

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import get_engine, upgrade
 from pipeline.db.writer import (
     ArticleRecord,
@@ -28,7 +29,6 @@ from pipeline.db.writer import (
     record_from_json,
     record_to_json,
 )
-from tests.plugins.db import _create_database, drop_database
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -276,7 +276,7 @@ def test_two_processes_store_each_article_once(
 def outage_db(database_server: str) -> tuple[str, str]:
     """A database of its own, so the test can lock everyone out of it."""
     name = f"newsmill_outage_{os.getpid()}"
-    url = _create_database(database_server, name)
+    url = create_database(database_server, name)
     upgrade(url)
     yield url, name
     _allow_connections(database_server, name, True)
@@ -366,7 +366,7 @@ def test_times_without_zone_are_stored_as_utc(clean_db: Engine, tmp_path: Path) 
 
 def test_missing_schema_spools_instead_of_dropping(database_server: str, tmp_path: Path) -> None:
     name = f"newsmill_noschema_{os.getpid()}"
-    url = _create_database(database_server, name)  # never upgraded
+    url = create_database(database_server, name)  # never upgraded
     try:
         engine = get_engine(url)
         writer = ArticleWriter(engine, batch_size=2, spool_dir=tmp_path, retry_backoff=0.01)

@@ -17,47 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, text
 
 from pipeline.db.embedded import start_embedded, stop_embedded
 from pipeline.db.schema import metadata
+from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import get_engine, normalize_url, upgrade
 
-
-def _admin_engine(server_url: str) -> Engine:
-    admin = make_url(normalize_url(server_url)).set(database="postgres")
-    return create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-
-
-def _create_database(server_url: str, name: str) -> str:
-    engine = _admin_engine(server_url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
-    return (
-        make_url(normalize_url(server_url)).set(database=name).render_as_string(hide_password=False)
-    )
-
-
-def drop_database(server_url: str, name: str) -> None:
-    engine = _admin_engine(server_url)
-    try:
-        with engine.connect() as conn:
-            # Leftover connections (a killed subprocess, a pooled engine) would block DROP.
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    finally:
-        engine.dispose()
+__all__ = ["create_database", "drop_database", "embedded_home"]
 
 
 @contextlib.contextmanager
@@ -91,7 +58,7 @@ def database_server() -> Iterator[str]:
 def database_url(database_server: str) -> Iterator[str]:
     """A fresh, migrated database for this test session; exported as DATABASE_URL."""
     name = f"newsmill_test_{secrets.token_hex(4)}"
-    url = _create_database(database_server, name)
+    url = create_database(database_server, name)
     saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "NEWSMILL_HOME")}
     try:
         upgrade(url)
