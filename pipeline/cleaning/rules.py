@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml.cssselect import CSSSelector
+import lxml.etree
+from cssselect import GenericTranslator, parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +110,18 @@ class NamedSelector:
     strong: bool = False  # removed even when it holds paragraph text (see ChromeRules)
 
 
-# Structural chrome that markup names outright: ARIA landmarks, schema.org comments, ad slots,
-# share widgets. Landmarks are weak (a page may wrap its article in role=banner by mistake).
+# Structural chrome that markup names outright in attributes: ARIA landmarks, schema.org
+# comments, ad slots, share widgets (class and id names are the class rules' job). Landmarks
+# are weak (a page may wrap its article in role=banner by mistake).
 CHROME_SELECTORS: tuple[NamedSelector, ...] = (
     NamedSelector("aria-navigation", '[role="navigation"], [role="menubar"], [role="menu"], [role="search"]'),
     NamedSelector("aria-banner", '[role="banner"]'),
     NamedSelector("aria-contentinfo", '[role="contentinfo"]'),
     NamedSelector("aria-complementary", '[role="complementary"]'),
     NamedSelector("aria-dialog", '[role="dialog"], [role="alertdialog"], [aria-modal="true"]', strong=True),
-    NamedSelector("schema-comment", '[itemprop="comment"], [itemtype$="/Comment"], #disqus_thread, .fb-comments', strong=True),
-    NamedSelector("ad-slot", 'ins.adsbygoogle, [id^="div-gpt-ad"], [data-ad-slot], [data-google-query-id]', strong=True),
-    NamedSelector("share-widget", ".addthis_toolbox, .a2a_kit, .sharethis-inline-share-buttons, [data-share-url]", strong=True),
+    NamedSelector("schema-comment", '[itemprop="comment"], [itemtype="http://schema.org/Comment"], [itemtype="https://schema.org/Comment"]', strong=True),
+    NamedSelector("ad-slot", "[data-ad-slot], [data-google-query-id], [data-ad-unit]", strong=True),
+    NamedSelector("share-widget", "[data-share-url], [data-social-share]", strong=True),
     NamedSelector("account-form", 'form[action*="subscribe"], form[action*="newsletter"], form[action*="login"], form[role="search"]', strong=True),
 )  # fmt: skip
 
@@ -130,8 +132,8 @@ CHROME_TAGS: tuple[str, ...] = ("footer", "aside")
 # Class/id words that mark chrome. Long words match inside compound names ("commentList",
 # "share-bar"); short ones only as a whole token ("ad", not "head" or "read").
 CHROME_CLASS_SUBSTRINGS: tuple[NamedPattern, ...] = (
-    _named("comments", r"comment(?!ary)|disqus|reply|respond|discuss|pinglun|talkback"),
-    _named("share", r"share|social|sharing|addthis|sns|fenxiang|bdshare|jiathis"),
+    _named("comments", r"comment(?!ary)|disqus|fb-comments|reply|respond|discuss|pinglun|talkback"),
+    _named("share", r"share|social|sharing|addthis|a2a_kit|sns|fenxiang|bdshare|jiathis"),
     _named("breadcrumb", r"breadcrumb|crumbs?\b|weizhi|daohang"),
     _named(
         "related",
@@ -283,22 +285,57 @@ class ChromeRules:
     # Each list compiled into one alternation, so a page costs one regex search per element or
     # block instead of one per rule (derived from the lists above; never set by hand).
     selectors: tuple[NamedSelector, ...] = CHROME_SELECTORS
-    compiled_selectors: tuple[tuple[NamedSelector, CSSSelector], ...] = field(
+    # Each selector as a test on one element, plus one XPath listing the elements that could
+    # match any of them (by the attributes and tags the selectors mention): one pass over the
+    # page in C instead of one per selector.
+    compiled_selectors: tuple[tuple[NamedSelector, lxml.etree.XPath], ...] = field(
         init=False, repr=False, compare=False
     )
+    selector_candidates: lxml.etree.XPath = field(init=False, repr=False, compare=False)
     class_matcher: PatternSet = field(init=False, repr=False, compare=False)
     line_matcher: PatternSet = field(init=False, repr=False, compare=False)
     edge_matcher: PatternSet = field(init=False, repr=False, compare=False)
     end_matcher: PatternSet = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = tuple((selector, CSSSelector(selector.css)) for selector in self.selectors)
+        translator = GenericTranslator()
+        compiled = tuple(
+            (selector, lxml.etree.XPath(translator.css_to_xpath(selector.css, prefix="self::")))
+            for selector in self.selectors
+        )
         object.__setattr__(self, "compiled_selectors", compiled)
+        tests = sorted(
+            {test for selector in self.selectors for test in _selector_tests(selector.css)}
+        )
+        object.__setattr__(
+            self,
+            "selector_candidates",
+            lxml.etree.XPath(f".//*[{' or '.join(tests) or 'false()'}]"),
+        )
         object.__setattr__(self, "class_matcher", PatternSet.of(self.class_substrings))
         lines = (*self.chrome_lines, *self.extra_line_patterns)
         object.__setattr__(self, "line_matcher", PatternSet.of(lines))
         object.__setattr__(self, "edge_matcher", PatternSet.of(self.edge_lines))
         object.__setattr__(self, "end_matcher", PatternSet.of(self.end_markers))
+
+
+def _selector_tests(css: str) -> set[str]:
+    """XPath tests (``@attr``, ``self::tag``) that any element matching ``css`` passes."""
+    tests: set[str] = set()
+    for selector in parse(css):
+        node = selector.parsed_tree
+        while node is not None:
+            kind = type(node).__name__
+            if kind == "Attrib":
+                tests.add(f"@{node.attrib}")
+            elif kind == "Class":
+                tests.add("@class")
+            elif kind == "Hash":
+                tests.add("@id")
+            elif kind == "Element" and node.element:
+                tests.add(f"self::{node.element}")
+            node = getattr(node, "selector", None)
+    return tests
 
 
 DEFAULT_RULES = ChromeRules()

@@ -129,13 +129,15 @@ def strip_chrome(
     body = root.find("body")
     scope = body if body is not None else root
     total = max(_text_len(scope), 1)
-    for selector, compiled in rules.compiled_selectors:
-        for element in compiled(scope):
-            if element in protected or element.getparent() is None:
-                continue
-            if not _holds_article(element, total, rules, strong=selector.strong):
-                element.drop_tree()
-                report.removed[f"selector:{selector.name}"] += 1
+    for element in rules.selector_candidates(scope):
+        if element in protected or element.getparent() is None:
+            continue
+        for selector, matches in rules.compiled_selectors:
+            if matches(element):
+                if not _holds_article(element, total, rules, strong=selector.strong):
+                    element.drop_tree()
+                    report.removed[f"selector:{selector.name}"] += 1
+                break
     chrome_tags = set(rules.chrome_tags)
     seen: dict[str, tuple[str, bool] | None] = {}
     # Only elements with a class, id, style or hidden flag (or a chrome tag) can match; XPath
