@@ -292,6 +292,10 @@ class ChromeRules:
         init=False, repr=False, compare=False
     )
     selector_candidates: lxml.etree.XPath = field(init=False, repr=False, compare=False)
+    # Elements the class/tag/hidden rules could match (class, id, style, hidden, chrome tag),
+    # listed in C; and the count of such elements inside one (skipped once it is removed).
+    class_candidates: lxml.etree.XPath = field(init=False, repr=False, compare=False)
+    class_candidates_inside: lxml.etree.XPath = field(init=False, repr=False, compare=False)
     class_matcher: PatternSet = field(init=False, repr=False, compare=False)
     line_matcher: PatternSet = field(init=False, repr=False, compare=False)
     edge_matcher: PatternSet = field(init=False, repr=False, compare=False)
@@ -311,6 +315,12 @@ class ChromeRules:
             self,
             "selector_candidates",
             lxml.etree.XPath(f".//*[{' or '.join(tests) or 'false()'}]"),
+        )
+        tags = "".join(f" or self::{tag}" for tag in self.chrome_tags)
+        predicate = f"@class or @id or @style or @hidden or @aria-hidden{tags}"
+        object.__setattr__(self, "class_candidates", lxml.etree.XPath(f".//*[{predicate}]"))
+        object.__setattr__(
+            self, "class_candidates_inside", lxml.etree.XPath(f"count(.//*[{predicate}])")
         )
         object.__setattr__(self, "class_matcher", PatternSet.of(self.class_substrings))
         lines = (*self.chrome_lines, *self.extra_line_patterns)

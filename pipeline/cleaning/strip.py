@@ -143,9 +143,7 @@ def strip_chrome(
     # Only elements with a class, id, style or hidden flag (or a chrome tag) can match; XPath
     # lists them in document order, in C. When one is removed, the candidates inside it (the
     # next ones in that order) are skipped.
-    tags = " or ".join(f"self::{tag}" for tag in rules.chrome_tags)
-    predicate = f"@class or @id or @style or @hidden or @aria-hidden or {tags}"
-    candidates = scope.xpath(f".//*[{predicate}]")
+    candidates = rules.class_candidates(scope)
     index = 0
     while index < len(candidates):
         element = candidates[index]
@@ -169,7 +167,7 @@ def strip_chrome(
             rule = match[0]
         element.drop_tree()
         report.removed[rule] += 1
-        index += int(element.xpath(f"count(.//*[{predicate}])"))
+        index += int(rules.class_candidates_inside(element))
     if report.removed:
         logger.debug("stripped chrome: %s", dict(report.removed))
     return report
