@@ -47,23 +47,31 @@ def _class_match(
     names = f"{element.get('class', '')} {element.get('id', '')}".strip()
     if not names:
         return None
-    if seen is not None:
-        if names not in seen:
-            seen[names] = _names_match(names, rules)
-        return seen[names]
-    return _names_match(names, rules)
+    if seen is None:
+        seen = {}
+    if names not in seen:
+        seen[names] = _names_match(names, rules, seen)
+    return seen[names]
 
 
-def _names_match(names: str, rules: ChromeRules) -> tuple[str, bool] | None:
+def _names_match(
+    names: str, rules: ChromeRules, seen: dict[str, tuple[str, bool] | None]
+) -> tuple[str, bool] | None:
     lowered = names.lower()
     if _EMBED.search(lowered):
         return None  # an embedded post quoted by the article ("social-media-embed")
     for token in _TOKEN_SPLIT.split(lowered):
         if token in rules.class_tokens:
             return f"class-token:{token}", token in rules.strong_class_rules
-    name = rules.class_matcher.search(lowered)
-    if name:
-        return f"class:{name}", name in rules.strong_class_rules
+    # Substring rules never span a space, so each class name is matched once per page
+    # ("article__body" recurs in many class strings).
+    for word in lowered.split():
+        key = "\x00" + word  # word verdicts share the memo with whole-string verdicts
+        if key not in seen:
+            name = rules.class_matcher.search(word)
+            seen[key] = (f"class:{name}", name in rules.strong_class_rules) if name else None
+        if seen[key]:
+            return seen[key]
     return None
 
 
