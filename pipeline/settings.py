@@ -64,6 +64,9 @@ NEWSMILL_SOURCES_DIR = os.environ.get("NEWSMILL_SOURCES_DIR", "sources")
 # Writer batching: flush after this many rows or this many seconds, whichever comes first.
 NEWSMILL_STORE_BATCH_SIZE = 200
 NEWSMILL_STORE_FLUSH_SECONDS = 2.0
+# Extraction worker processes ("auto": one per core beyond the reactor's, at most 4; 0:
+# extract in the crawling process). Scrapy is single-threaded; extraction is pure CPU.
+NEWSMILL_EXTRACT_WORKERS = os.environ.get("NEWSMILL_EXTRACT_WORKERS", "auto")
 # Pages smaller than this many characters of article text are dropped as no_article.
 NEWSMILL_MIN_TEXT_CHARS = 80
 # Query parameters dropped when canonicalizing URLs (besides utm_*).

@@ -83,3 +83,39 @@ def test_dedup_stage_keys() -> None:
     assert isinstance(out.simhash, int)
     with pytest.raises(ExtractionFailed):
         stage.process_item(_page())
+
+
+ARTICLE_HTML = (
+    "<html><head><title>Harbour barrier approved</title></head><body><nav>Home World</nav>"
+    "<article><h1>Harbour barrier approved</h1>"
+    + "".join(
+        f"<p>Paragraph {i} of the article explains the council vote on the flood barrier "
+        f"and what residents said about the cost and the timetable.</p>"
+        for i in range(6)
+    )
+    + "</article><footer>Copyright 2026 The Ledger</footer></body></html>"
+).encode()
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_clean_and_extract_stages_inline_and_in_worker_processes(workers: int) -> None:
+    import asyncio
+
+    from pipeline.pipelines.clean import CleanPipeline
+    from pipeline.pipelines.extract import ExtractPipeline
+
+    crawler = get_crawler(settings_dict={"NEWSMILL_EXTRACT_WORKERS": workers})
+    clean = CleanPipeline.from_crawler(crawler)
+    extract = ExtractPipeline.from_crawler(crawler)
+    clean.spider_opened(None)
+    try:
+        item = asyncio.run(clean.process_item(_page(body=ARTICLE_HTML)))
+        assert (item.article is not None) is bool(workers)  # the pool extracts whole pages
+        item = extract.process_item(item)
+        assert item.article.title == "Harbour barrier approved"
+        assert item.article.text.count("Paragraph") == 6
+        assert "Copyright" not in item.article.text and "Home World" not in item.article.text
+        with pytest.raises(NotHtml):  # errors raised in a worker come back as counted drops
+            asyncio.run(clean.process_item(_page(body=b"%PDF-1.5 \x00\x01 binary")))
+    finally:
+        clean.spider_closed(None)

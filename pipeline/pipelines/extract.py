@@ -8,8 +8,9 @@ from typing import Self
 from scrapy.crawler import Crawler
 
 from pipeline.errors import ExtractionFailed, NoArticle
-from pipeline.extraction import ExtractionError, extract, extract_article
+from pipeline.extraction import extract, extract_article
 from pipeline.items import Article, PageItem
+from pipeline.pipelines.clean import extraction_drops, page_hints
 from pipeline.pipelines.sourcing import SourceLookup
 
 logger = logging.getLogger(__name__)
@@ -38,27 +39,26 @@ class ExtractPipeline:
         )
 
     def process_item(self, item: PageItem) -> PageItem:
-        if item.prepared is None:
-            raise ExtractionFailed(f"{item.url}: the clean stage did not run")
         source = self.sources.get(item.source)
-        hints = {k: v for k, v in item.hints.items() if k != "pages"}
-        try:
-            article = extract_article(
-                item.prepared, source=source, fetched_at=item.fetched_at, hints=hints
-            )
+        with extraction_drops(item, "extraction"):
+            if item.article is None:  # extracted in this process (no worker pool)
+                if item.prepared is None:
+                    raise ExtractionFailed(f"{item.url}: the clean stage did not run")
+                try:
+                    item.article = extract_article(
+                        item.prepared,
+                        source=source,
+                        fetched_at=item.fetched_at,
+                        hints=page_hints(item),
+                    )
+                finally:
+                    item.prepared = None  # the tree is large; free it before storage batches items
             for page in item.hints.get("pages") or ():
                 merge_page(
-                    article,
+                    item.article,
                     extract(page["body"], page["url"], headers=page.get("headers"), source=source),
                 )
-        except ExtractionError as exc:
-            raise ExtractionFailed(f"{item.url}: {exc}") from exc
-        except Exception as exc:
-            logger.exception("extraction crashed on %s", item.url)
-            raise ExtractionFailed(f"{item.url}: {type(exc).__name__}: {exc}") from exc
-        finally:
-            item.prepared = None  # the tree is large; free it before storage batches items
-        if len(article.text.strip()) < self.min_text_chars:
-            raise NoArticle(f"{item.url}: {len(article.text.strip())} characters of text")
-        item.article = article
+        chars = len(item.article.text.strip())
+        if chars < self.min_text_chars:
+            raise NoArticle(f"{item.url}: {chars} characters of text")
         return item
