@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from apscheduler.triggers.cron import CronTrigger
 
 from pipeline.errors import SourceConfigError
 
@@ -92,12 +93,6 @@ _EXTRACTION_LIST_FIELDS = frozenset(
 _EXTRACTION_STR_FIELDS = frozenset(f.name for f in fields(ExtractionOverrides)) - (
     _EXTRACTION_LIST_FIELDS
 )
-# Cron field ranges: minute hour day-of-month month day-of-week.
-_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-_CRON_NAMES = {
-    3: ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-    4: ("sun", "mon", "tue", "wed", "thu", "fri", "sat"),
-}
 
 
 def load_sources(directory: str | Path) -> dict[str, SourceConfig]:
@@ -211,25 +206,11 @@ def parse_source(raw: Any, origin: str) -> SourceConfig:
 
 
 def cron_problem(expression: str) -> str | None:
-    """Return why ``expression`` is not a 5-field cron expression, or None when it is one."""
-    parts = expression.split()
-    if len(parts) != 5:
-        return f"expected 5 fields (minute hour day month weekday), got {len(parts)}"
-    for index, part in enumerate(parts):
-        low, high = _CRON_RANGES[index]
-        names = _CRON_NAMES.get(index, ())
-        for item in part.split(","):
-            body, _, step = item.partition("/")
-            if step and not (step.isdigit() and int(step) > 0):
-                return f"field {index + 1}: bad step {step!r}"
-            if body == "*":
-                continue
-            for bound in body.split("-", 1):
-                value = bound.lower()
-                if value in names:
-                    continue
-                if not value.isdigit() or not low <= int(value) <= high:
-                    return f"field {index + 1}: {bound!r} is outside {low}-{high}"
+    """Why ``expression`` is not a 5-field crontab line (APScheduler's reading), or None."""
+    try:
+        CronTrigger.from_crontab(expression)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
