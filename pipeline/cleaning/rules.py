@@ -212,6 +212,7 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
     _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|t|a)?\W*$"),
     _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$"),
+    _named("syndication", r"^\W*(originally (published|appeared) (by|in|on|at)\b|this (article|story) (was )?(originally|first) (published|appeared)|republished (with permission|under licen[cs]e)|reprinted (with permission|from)|本文(转载|转自|原载)于?|原文(首发|刊载)于).{0,200}$"),
     _named("credits-line", r"^\W*((additional )?(reporting|writing|editing|compiled|research|translated|produced) by\b.{0,300}|.{0,120}\bcontributed (reporting )?to this (report|article|story)\W*)$"),
     _named("affiliate", r"(may earn (an? )?(affiliate )?commission|affiliate (links?|commission)|we may (earn|receive) (a )?(small )?(commission|compensation)|provisions?-?links|partnerlinks?)"),
     _named("ad-blocker", r"(ad-? ?blocker|disable your ad|adblock)"),

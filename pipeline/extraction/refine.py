@@ -232,7 +232,7 @@ def with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[
         block = item.block
         if item.label == BAD or block.kind == "h1" or (title and _same_title(block.text, title)):
             break
-        if item.label == GOOD:
+        if item.label == GOOD or (not lead and _standfirst_sentence(item)):
             if block.kind != "p":
                 break
             lead.insert(0, item)
@@ -240,6 +240,16 @@ def with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[
             break
         index -= 1
     return lead
+
+
+def _standfirst_sentence(item: ScoredBlock) -> bool:
+    """A short but complete sentence without links right above the body: a one-line lead."""
+    block = item.block
+    long_enough = block.chars >= (12 if block.cjk else 40)
+    return (
+        item.label == SHORT and not block.link_chars and long_enough
+        and bool(_SENTENCE_END.search(block.text))
+    )  # fmt: skip
 
 
 def first_post(items: list[ScoredBlock]) -> list[ScoredBlock]:
