@@ -192,7 +192,7 @@ def test_article_to_markdown_front_matter_and_body() -> None:
     assert head.startswith("---\ntitle: 'It''s a title'\n")
     assert "categories: \n - '政情'" in head
     assert "thumbnail: 'https://news.example.com/i.jpg'" in head
-    assert "date: Fri, 01 Apr 2022 02:03:00 +0000" in head
+    assert "date: Fri, 01 Apr 2022 02:03:00 GMT" in head  # as the seed export writes it
     assert body.startswith("<div>\n<p>First.</p>")
 
 
