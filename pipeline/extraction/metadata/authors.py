@@ -46,7 +46,7 @@ _NOT_NAME = re.compile(r"[<>{}=@#\d_]|https?:|\.(?:com|de|org|net)\b", re.IGNORE
 # Chinese words that end organisations (人民网, 训练营, 吉林日报) or are labels, not names.
 _CJK_NOT_NAME = re.compile(
     r"(?:网|报|社|台|刊|站|部|局|厅|委|院|会|中心|公司|馆|所|办|处|营|频道|时间|来源|日期|编辑|单位|发布|作者|记者|"
-    r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|作者|记者|本报|本台)"
+    r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|发表|作者|记者|本报|本台|回复|评论)"
 )
 # Menu and toolbar words that stand alone on a line exactly like a name does.
 CJK_UI_WORDS = frozenset(
@@ -99,7 +99,80 @@ CJK_UI_WORDS = frozenset(
         "设为首页",
         "加入收藏",
         "返回顶部",
+        # Comment and post widgets: "发表 最新评论", "回复", "匿名网友", "游客".
+        "发表",
+        "发布",
+        "回复",
+        "编辑",
+        "匿名",
+        "网友",
+        "游客",
+        "举报",
+        "点赞",
+        "转发",
+        "删除",
+        "引用",
+        "沙发",
+        "楼主",
+        "用户",
+        "会员",
+        "管理员",
+        "匿名网友",
+        "匿名用户",
+        "热心网友",
+        "我也说两句",
     ]
+)
+# The same widgets in Latin script: a comment box's "Reply" or "Share" line, or a login
+# link, sits next to author markup and reads like a one-word name.
+UI_WORDS = frozenset(
+    {
+        "reply",
+        "replies",
+        "share",
+        "shares",
+        "comment",
+        "comments",
+        "login",
+        "log in",
+        "logout",
+        "log out",
+        "sign in",
+        "sign up",
+        "register",
+        "subscribe",
+        "follow",
+        "print",
+        "email",
+        "anonymous",
+        "guest",
+        "edit",
+        "delete",
+        "report",
+        "like",
+        "quote",
+        "permalink",
+        "admin",
+        "administrator",
+        "user",
+        "member",
+        "home",
+        "menu",
+        "search",
+        "close",
+        "more",
+        "antworten",
+        "teilen",
+        "kommentar",
+        "kommentare",
+        "anmelden",
+        "répondre",
+        "partager",
+        "responder",
+        "compartir",
+        "rispondi",
+        "condividi",
+    }
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -136,6 +209,12 @@ _WEEKDAY_TAIL = re.compile(
 )
 
 
+def is_ui_word(text: str) -> bool:
+    """A widget or menu word ("发表", "Reply", "匿名网友") that is never anyone's name."""
+    compact = " ".join(text.split())
+    return compact in CJK_UI_WORDS or compact.casefold() in UI_WORDS
+
+
 def strip_prefix(text: str) -> str:
     previous = None
     while previous != text:
@@ -161,6 +240,8 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
     text = strip_prefix(text)
     text = text.strip(" \t-–—:：|·•,.;'\"“”„«»*")
     if not text or len(text) > 60:
+        return None
+    if is_ui_word(text):
         return None
     words = text.split()
     if structured:

@@ -11,7 +11,7 @@ import re
 
 from .authors import clean_name, dedupe, split_names
 
-_KEYWORDS = "来源|发布|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
+_KEYWORDS = "来源|发布|发表|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
 # Compound labels (责任编辑, 题图来源, 本报记者) stay whole.
 _CUT_BEFORE_KEYWORD = re.compile(
     rf"(?<=[\u4e00-\u9fff])(?<!责任)(?<!责)(?<!题图)(?<!图片)(?<!本报)(?<!特约)(?=(?:{_KEYWORDS})[:：\s])"
@@ -20,7 +20,8 @@ _CUT_BEFORE_KEYWORD = re.compile(
 _LABEL_START = r"(?:^|(?<=[\s(（\[【□|:：/,，;；●◎>\]】])|(?<=[报社网台电]))"
 _CJK_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?"
 # Names end where the line or the CJK run ends, or before a credit word ("马俊峰/文", "张三 摄").
-_CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+{_CJK_NAME})*)(?=$|[^\u4e00-\u9fff]|摄|报道|编辑|发自|来源|通讯员|实习生)"
+# A label after the spaces ("作者：陈秋生　　发表时间：…") starts the next field, not a second name.
+_CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+(?!{_KEYWORDS}){_CJK_NAME})*)(?=$|[^\u4e00-\u9fff]|摄|报道|编辑|发自|来源|通讯员|实习生)"
 ZH_AUTHOR = re.compile(
     _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／]?|文\s*[:：/／])\s*" + _CJK_NAMES
 )

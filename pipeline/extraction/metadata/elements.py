@@ -8,7 +8,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .authors import dedupe, split_names
-from .pagetext import SKIP_TAGS
+from .pagetext import COMMENT_HEADING, SKIP_TAGS
 
 BYLINE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:author|authors|byline|by-line|autor|autoren|autorin|auteur|autore|firma|forfatter|"
@@ -17,24 +17,45 @@ BYLINE_ATTR = re.compile(
     re.IGNORECASE,
 )
 # Containers whose author names belong to something else (comments, teasers, bios).
+# "respons" must not catch layout classes such as "img-responsive".
 FOREIGN_ATTR = re.compile(
-    r"comment|related|teaser|recommend|sidebar|footer|newsletter|promo|widget|popular|trending|"
+    r"comment|kommentar|\brepl(?:y|ies)|reply|respons(?!ive)|discussion|disqus|guestbook|"
+    r"forum-post|user-post|talkback|pinglun|liuyan|"
+    r"related|teaser|recommend|sidebar|footer|newsletter|promo|widget|popular|trending|"
     r"more-from|read-more|readmore|bio\b|author-bio|about-author|profile-desc|avatar|social|share",
     re.IGNORECASE,
 )
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_MAX_SIBLINGS = 40  # preceding siblings read per level when looking for a comments heading
 
 
 def _is_foreign(element: HtmlElement) -> bool:
     node: HtmlElement | None = element
     depth = 0
     while node is not None and depth < 12:
-        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('aria-label') or ''}"
         if attrs.strip() and FOREIGN_ATTR.search(attrs):
             return True
         if node.tag in ("footer", "aside", "nav"):
             return True
+        if "comment" in (node.get("itemtype") or "").lower():
+            return True
+        if _after_comment_heading(node):
+            return True
         node = node.getparent()
         depth += 1
+    return False
+
+
+def _after_comment_heading(node: HtmlElement) -> bool:
+    """Whether a "Comments" / "评论" heading comes before ``node`` among its siblings."""
+    for count, sibling in enumerate(node.itersiblings(preceding=True)):
+        if count >= _MAX_SIBLINGS:
+            break
+        if sibling.tag in _HEADING_TAGS:
+            text = " ".join(sibling.text_content().split())
+            if len(text) <= 40 and COMMENT_HEADING.match(text):
+                return True
     return False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -17,7 +18,16 @@ BLOCK_TAGS = frozenset(
         "blockquote", "figure", "figcaption", "address", "form", "hr", "pre", "center", "time",
     }
 )  # fmt: skip
-# class/id/itemprop words that mark an element holding the author's name.
+# Headings (or lines) that open a comment section: names after one are commenters'.
+COMMENT_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|"
+    r"leave a (?:reply|comment)|join the (?:conversation|discussion)|kommentare?|commentaires?|"
+    r"comentarios?|commenti)(?:\s*[(（]?\d+[)）]?)?$"
+    r"|^(?:评论|最新评论|网友评论|热门评论|全部评论|读者评论|用户评论|精彩评论|评论区|发表评论|我要评论|"
+    r"网友留言|留言|留言板|跟帖)(?:\s*[(（]?\d+[)）]?)?$",
+    re.IGNORECASE,
+)
+_PROSE = 80  # a line this long is article text: a comments heading after it ends the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +80,21 @@ def page_text(tree: HtmlElement) -> PageText:
 def header_lines(text: PageText, before: int = 5, after: int = 40) -> list[str]:
     """Lines around the headline, where bylines and dates sit; the whole top when there is no h1."""
     if text.headline_index < 0:
-        return list(text.lines[:150])
+        return _before_comments(list(text.lines[:150]))
     start = max(0, text.headline_index - before)
-    return list(text.lines[start : text.headline_index + after])
+    return _before_comments(list(text.lines[start : text.headline_index + after]))
+
+
+def _before_comments(lines: list[str]) -> list[str]:
+    """Lines up to a comments heading that follows article prose; bylines after it are
+    commenters'. A "14 Comments" link in the byline, before any prose, ends nothing."""
+    seen_prose = False
+    for index, line in enumerate(lines):
+        if len(line) >= _PROSE:
+            seen_prose = True
+        elif seen_prose and len(line) <= 40 and COMMENT_HEADING.match(line):
+            return lines[:index]
+    return lines
 
 
 def short_lines(header: list[str]) -> list[str]:
