@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.extraction.metadata import extract_metadata
 from pipeline.extraction.metadata.headline_dom import heading_text, headings, microdata_headline
-from pipeline.extraction.metadata.title import differ_by_kicker
+from pipeline.extraction.metadata.title import differ_by_kicker, site_words, strip_site_name
 
 
 def page(head: str = "", body: str = "") -> lxml.html.HtmlElement:
@@ -221,3 +221,25 @@ def test_breadcrumb_list_h1_yields_to_a_headline_in_a_list_layout() -> None:
         "</div></li></ul>"
     )
     assert headings(tree) == ["US, Manila launch war games after drills", "Kühltürme gesprengt"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # The site is known from the URL: the channel before it goes too, however short the headline.
+        ("初冬银杏正当时_城市_沪信网", "初冬银杏正当时"),
+        ("初冬银杏正当时，全市推出三十条落叶景观道路_城市_沪信网", "初冬银杏正当时，全市推出三十条落叶景观道路"),
+        # Nothing names the site, but three parts with two short ones end in channel and site.
+        ("坚持才能胜利|政情|上观", "坚持才能胜利"),
+        ("从原子弹爆炸原理想开去 - 奇闻异事 - 雅虎社区", "从原子弹爆炸原理想开去"),
+    ],
+)  # fmt: skip
+def test_chinese_channel_and_site_suffixes(raw: str, expected: str) -> None:
+    assert (
+        strip_site_name(raw, site_words([], "http://www.huxin.example.cn/html/1.html")) == expected
+    )
+
+
+def test_chinese_two_part_title_keeps_a_short_second_clause() -> None:
+    # Two parts and no site known: a short second part may be the headline's own clause.
+    assert strip_site_name("国足两连胜|晋级", set()) == "国足两连胜|晋级"

@@ -67,6 +67,12 @@ def _is_portal_part(part: str, headline: str) -> bool:
     )
 
 
+def _is_channel_part(part: str, headline: str) -> bool:
+    """A channel or site label of a Chinese title: a few characters, shorter than the headline."""
+    part = part.strip()
+    return bool(_CJK_TITLE.search(headline)) and 0 < len(part) <= 6 and len(part) < len(headline)
+
+
 def strip_site_name(title: str, sites: set[str]) -> str:
     """Drop leading/trailing separator-delimited parts that name the site."""
     title = normalize(title)
@@ -75,11 +81,18 @@ def strip_site_name(title: str, sites: set[str]) -> str:
         return title
     separators = SEPARATORS.findall(title)
     # Trailing parts first (the common case), then leading ones.
+    headline = max(parts, key=len)
+    popped_trailing = False
     while len(parts) > 1 and (
-        _is_site_part(parts[-1], sites) or _is_portal_part(parts[-1], max(parts, key=len))
+        _is_site_part(parts[-1], sites)
+        or _is_portal_part(parts[-1], headline)
+        # "标题_政情_沪信网": once the site is gone, a short part before it is its channel,
+        # and a short last part of three or more ("标题|政情|上观") sits where the site does.
+        or ((popped_trailing or len(parts) >= 3) and _is_channel_part(parts[-1], headline))
     ):
         parts.pop()
         separators.pop()
+        popped_trailing = True
     popped_leading = False
     while len(parts) > 1 and (
         _is_site_part(parts[0], sites)
