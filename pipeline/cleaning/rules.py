@@ -314,22 +314,32 @@ class ChromeRules:
         tests = sorted(
             {test for selector in self.selectors for test in _selector_tests(selector.css)}
         )
-        object.__setattr__(
-            self,
-            "selector_candidates",
-            lxml.etree.XPath(f".//*[{' or '.join(tests) or 'false()'}]"),
-        )
-        tags = "".join(f" or self::{tag}" for tag in self.chrome_tags)
-        predicate = f"@class or @id or @style or @hidden or @aria-hidden{tags}"
-        object.__setattr__(self, "class_candidates", lxml.etree.XPath(f".//*[{predicate}]"))
-        object.__setattr__(
-            self, "class_candidates_inside", lxml.etree.XPath(f"count(.//*[{predicate}])")
-        )
+        object.__setattr__(self, "selector_candidates", lxml.etree.XPath(_listing(tests)))
+        class_tests = [
+            *(f"@{name}" for name in ("class", "id", "style", "hidden", "aria-hidden")),
+            *(f"self::{tag}" for tag in self.chrome_tags),
+        ]
+        listing = _listing(class_tests)
+        object.__setattr__(self, "class_candidates", lxml.etree.XPath(listing))
+        object.__setattr__(self, "class_candidates_inside", lxml.etree.XPath(f"count({listing})"))
         object.__setattr__(self, "class_matcher", PatternSet.of(self.class_substrings))
         lines = (*self.chrome_lines, *self.extra_line_patterns)
         object.__setattr__(self, "line_matcher", PatternSet.of(lines))
         object.__setattr__(self, "edge_matcher", PatternSet.of(self.edge_lines))
         object.__setattr__(self, "end_matcher", PatternSet.of(self.end_markers))
+
+
+def _listing(tests: list[str]) -> str:
+    """An XPath listing, in document order, the descendants passing any of ``tests``.
+
+    Written as a union of attribute steps (``descendant::*/@class/..``) rather than one
+    predicate (``.//*[@class or @id …]``): libxml2 evaluates each ``or`` operand as a node-set,
+    which makes the predicate form ~5x slower on a 50 KB page.
+    """
+    attributes = [f"descendant::*/{test}" for test in tests if test.startswith("@")]
+    tags = [f"descendant::{test[len('self::') :]}" for test in tests if test.startswith("self::")]
+    parts = ([f"({' | '.join(attributes)})/.."] if attributes else []) + tags
+    return " | ".join(parts) if parts else "/..[false()]"
 
 
 def _selector_tests(css: str) -> set[str]:

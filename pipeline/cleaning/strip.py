@@ -11,6 +11,7 @@ import lxml.etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from pipeline.cleaning.chars import cjk_count, nonspace_len
 from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules
 from pipeline.sources import ExtractionOverrides
 
@@ -18,7 +19,6 @@ logger = logging.getLogger(__name__)
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _PAYWALLED = re.compile(r"paywall|premium|subscriber|paid|locked|restricted", re.I)
 _EMBED = re.compile(r"embed|twitter-tweet|instagram-media|tiktok")
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
@@ -76,7 +76,7 @@ def _names_match(
 
 
 def _text_len(element: HtmlElement) -> int:
-    return len(_WS.sub("", element.text_content()))
+    return nonspace_len(element.text_content())
 
 
 def _is_hidden(element: HtmlElement) -> bool:
@@ -191,8 +191,9 @@ def _duplicated(element: HtmlElement, scope: HtmlElement) -> bool:
 
 
 def _holds_article(element: HtmlElement, total: int, rules: ChromeRules, *, strong: bool) -> bool:
-    text = _WS.sub("", element.text_content())
-    share = len(text) / total
+    raw = element.text_content()
+    chars = nonspace_len(raw)
+    share = chars / total
     if share >= rules.protect_share:
         return True
     names = f"{element.get('class', '')} {element.get('id', '')}"
@@ -200,8 +201,9 @@ def _holds_article(element: HtmlElement, total: int, rules: ChromeRules, *, stro
         return True
     if strong:
         return False
-    link_chars = sum(len(_WS.sub("", link.text_content())) for link in element.iter("a"))
-    own = len(text) - link_chars
-    cjk = len(_CJK.findall(text[:300])) > 100
+    link_chars = sum(nonspace_len(link.text_content()) for link in element.iter("a"))
+    own = chars - link_chars
+    # Script test on the first 300 non-space characters; ASCII text has no CJK at all.
+    cjk = not raw.isascii() and cjk_count("".join(raw.split())[:300], compat=False) > 100
     needed = rules.weak_keep_chars_cjk if cjk else rules.weak_keep_chars
-    return own >= needed and link_chars <= 0.35 * len(text)
+    return own >= needed and link_chars <= 0.35 * chars

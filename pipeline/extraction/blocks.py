@@ -13,6 +13,8 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
+from pipeline.cleaning.chars import cjk_count, collapse_space, nonspace_len
+
 # Text under an image (photo captions and credits) is not article text; it goes to Image.caption.
 _CAPTION_CLASS = re.compile(
     r"caption|photo-?credit|image-?credit|img-?credit|credit-?line|photo-?text|img-?desc|"
@@ -21,8 +23,6 @@ _CAPTION_CLASS = re.compile(
 )
 # A block that opens with one of these labels is the article's lead (摘要, 导语, Summary).
 LEAD_PREFIX = re.compile(r"^\s*(摘要|导读|导语|核心提示|内容提要|提要|summary)\s*[:：]\s*", re.I)
-_WS = re.compile(r"\s+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 BLOCK_TAGS = frozenset(
     {
@@ -60,12 +60,14 @@ class Block:
 
 def is_cjk_text(text: str) -> bool:
     sample = text[:400]
-    letters = len(_WS.sub("", sample))
-    return bool(letters) and len(_CJK.findall(sample)) / letters > 0.3
+    if sample.isascii():
+        return False
+    letters = nonspace_len(sample)
+    return bool(letters) and cjk_count(sample) / letters > 0.3
 
 
 def normalize_space(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return collapse_space(text)
 
 
 class _Builder:
@@ -86,7 +88,7 @@ class _Builder:
         self.text.append(text)
         self.markup.append(html.escape(text, quote=False))
         if in_link:
-            self.link_chars += len(_WS.sub("", text))
+            self.link_chars += nonspace_len(text)
 
     def open_tag(self, tag: str, opening: str) -> None:
         self.open_inline.append((tag, opening))
@@ -106,7 +108,8 @@ class _Builder:
                     text=text,
                     kind=kind,
                     owner=owner,
-                    chars=len(_WS.sub("", text)),
+                    # Collapsed text has single spaces only: counting them is exact.
+                    chars=nonspace_len(text) if pre else len(text) - text.count(" "),
                     link_chars=self.link_chars,
                     html=("".join(self.markup) + closing).strip(),
                     list_tag=list_tag,
@@ -160,12 +163,14 @@ def _beside_image(element: HtmlElement) -> bool:
     ]
     if not siblings or len(siblings) > 3:
         return False
-    if not any(
-        child.tag in ("img", "picture") or child.find(".//img") is not None for child in siblings
-    ):
-        return False
+    # Text beside it first: it is found in C and rules out the paragraphs of an article.
     if (parent.text or "").strip() or any(
         len(child.text_content().strip()) > 20 for child in siblings
+    ):
+        return False
+    if not any(
+        child.tag in ("img", "picture") or next(child.iter("img"), None) is not None
+        for child in siblings
     ):
         return False
     return len(element.text_content()) < 500
@@ -208,12 +213,12 @@ def _table_block(table: HtmlElement) -> Block | None:
     if not rows:
         return None
     text = "\n".join(" ".join(t for t in row if t) for row in rows)
-    link_chars = sum(len(_WS.sub("", a.text_content())) for a in table.iter("a"))
+    link_chars = sum(nonspace_len(a.text_content()) for a in table.iter("a"))
     return Block(
         text=text,
         kind="table",
         owner=table,
-        chars=len(_WS.sub("", text)),
+        chars=nonspace_len(text),
         link_chars=link_chars,
         html="".join(markup),
         cjk=is_cjk_text(text),

@@ -20,6 +20,12 @@ _NOT_CONTENT_IMAGE = re.compile(
     r"share|button|badge|emoji|/ads?/|doubleclick|\.svg(\?|$)",
     re.I,
 )
+# ASCII bytes that are not word characters (``\w``) become spaces, so that a bytes split counts
+# the word runs ``_WORD`` finds, in C; non-ASCII text takes the regex.
+_ASCII_WORD_BYTES = (
+    bytes(code if chr(code).isalnum() or chr(code) == "_" else 32 for code in range(128))
+    + b" " * 128
+)
 _LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-url", "data-actualsrc")
 
 ALLOWED_TAGS = {
@@ -42,6 +48,8 @@ class BodyOutput:
 
 def word_count(text: str) -> int:
     """Words for spaced scripts plus characters for CJK (which has no spaces)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(_ASCII_WORD_BYTES).split())
     return len(_CJK_CHAR.findall(text)) + len(_WORD.findall(text))
 
 

