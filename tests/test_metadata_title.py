@@ -243,3 +243,26 @@ def test_chinese_channel_and_site_suffixes(raw: str, expected: str) -> None:
 def test_chinese_two_part_title_keeps_a_short_second_clause() -> None:
     # Two parts and no site known: a short second part may be the headline's own clause.
     assert strip_site_name("国足两连胜|晋级", set()) == "国足两连胜|晋级"
+
+
+def test_clean_jsonld_keeps_its_spelling_over_og_punctuation() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "What Film Can Teach About Doing What’s Right"})
+    head += og("What Film Can Teach About Doing What's Right")
+    assert extract_metadata(page(head=head), None).title == (
+        "What Film Can Teach About Doing What’s Right"
+    )
+
+
+def test_entity_escaped_jsonld_takes_og_spelling() -> None:
+    # "&quot;" inside a JSON string: a template escaped the headline for HTML; og:title is
+    # the editor's display form of the same words.
+    head = ld(
+        {
+            "@type": "NewsArticle",
+            "headline": "R&uuml;ckbau von Atomkraftwerk - K&uuml;hlturm gesprengt",
+        }
+    )
+    head += og("Rückbau von Atomkraftwerk: Kühlturm gesprengt")
+    assert extract_metadata(page(head=head), None).title == (
+        "Rückbau von Atomkraftwerk: Kühlturm gesprengt"
+    )

@@ -123,9 +123,23 @@ def _agreed_prefix(title: str, others: set[str]) -> str:
 
 def _best_spelling(chosen: str, metas: list[str]) -> str:
     """Among sources with the same words, og:title's spelling: editors type it for display
-    ("Kicker: Headline", straight quotes) while JSON-LD is often generated ("Kicker -
-    Headline", entities). Measured on fundus: +2 pages, -1 where the <h1> spelling won."""
+    ("Kicker: Headline", straight quotes) while generated JSON-LD carries HTML entities."""
     return next((m for m in metas if _key(m) == _key(chosen)), chosen)
+
+
+# An HTML entity inside a JSON string: the headline was escaped for HTML by a template, so
+# its spelling ("Kicker - Headline", &quot;…&quot;) is the template's, not the editor's.
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def _generated(jsonld_headline: str) -> bool:
+    """Whether a JSON-LD headline shows signs of being generated (HTML entities in JSON).
+
+    A clean JSON-LD headline keeps its own spelling: where it and og:title differ only in
+    punctuation (curly against straight quotes, quotes added for display), fundus sides
+    with JSON-LD on both such pages; on the three with entities, with og:title.
+    """
+    return bool(_ENTITY.search(jsonld_headline))
 
 
 # Between a kicker and the headline: "Kicker: Headline", "Kicker / Headline", "Kicker – Headline".
@@ -223,6 +237,8 @@ def choose_title(
             )
             if whole:
                 return whole
+        if cleaned == jsonld and not _generated(jsonld_headline or ""):
+            return _agreed_prefix(cleaned, others)
         return _agreed_prefix(_best_spelling(cleaned, metas), others)
     page_title = strip_site_name(html_title, sites) if html_title else None
     if page_title:
