@@ -29,11 +29,15 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from pipeline.dedup.urls import canonical_url
 from pipeline.errors import NewsmillError
 
 logger = logging.getLogger(__name__)
+
+# Crawl-state rows kept in memory while the database is unreachable.
+_MAX_BUFFERED = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +275,7 @@ class CrawlState:
         self._fetches: dict[str, dict[str, Any]] = {}
         self._outcomes: list[dict[str, Any]] = []
         self._last_flush = time.monotonic()
+        self.write_failures = 0
 
     def lookup(self, urls: list[str]) -> dict[str, KnownUrl]:
         """What the database knows about ``urls`` (URLs it knows nothing of are absent)."""
@@ -412,23 +417,49 @@ class CrawlState:
         self._maybe_flush()
 
     def flush(self) -> None:
+        """Write the buffered fetches and outcomes; keep them for the next try on a DB error.
+
+        Bookkeeping must never cost an article: this runs inside spider callbacks, so an
+        exception here would drop the page being parsed. While the database is away the
+        buffers are kept (bounded: beyond ``_MAX_BUFFERED`` the oldest bookkeeping rows go,
+        which only means those URLs may be fetched once more later).
+        """
         if not self._fetches and not self._outcomes:
             return
         fetches, outcomes = list(self._fetches.values()), self._outcomes
-        self._fetches, self._outcomes = {}, []
-        with self.engine.begin() as conn:
-            if fetches:
-                conn.execute(_RECORD_FETCH, fetches)
-            if outcomes:
-                conn.execute(_RECORD_OUTCOME, outcomes)
         self._last_flush = time.monotonic()
+        try:
+            with self.engine.begin() as conn:
+                if fetches:
+                    conn.execute(_RECORD_FETCH, fetches)
+                if outcomes:
+                    conn.execute(_RECORD_OUTCOME, outcomes)
+        except DBAPIError as exc:
+            self.write_failures += 1
+            logger.warning(
+                "crawl state not written (%d rows kept for the next try): %s",
+                len(fetches) + len(outcomes),
+                str(exc.orig or exc).splitlines()[0],
+            )
+            if len(self._fetches) + len(self._outcomes) > _MAX_BUFFERED:
+                overflow = len(self._fetches) + len(self._outcomes) - _MAX_BUFFERED
+                for url in list(self._fetches)[:overflow]:
+                    del self._fetches[url]
+                self._outcomes = self._outcomes[-_MAX_BUFFERED:]
+            return
+        self._fetches, self._outcomes = {}, []
 
     def close(self) -> None:
-        """Write what is buffered and give back this run's unfetched claims."""
+        """Write what is buffered and give back this run's unfetched claims.
+
+        If the database is away, the claims expire after NEWSMILL_CLAIM_TTL_SECONDS instead.
+        """
         try:
             self.flush()
             with self.engine.begin() as conn:
                 conn.execute(_RELEASE_UNFETCHED, {"run": self.run_id})
+        except DBAPIError as exc:
+            logger.warning("claims of run %s not released: %s", self.run_id, exc.orig or exc)
         finally:
             self.engine.dispose()
 

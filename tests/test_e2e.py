@@ -43,6 +43,17 @@ def test_demo_stores_every_article_once_without_chrome(
     assert result.returncode == 0, result.stderr[-3000:]
     stored_line = re.search(r"articles stored\s+(\d+)", result.stdout)
     assert stored_line and int(stored_line.group(1)) >= 20, result.stdout
+    # The home page's bait links are counted, not crashed on; robots.txt is honoured.
+    errors = re.search(r"errors\s+(.*)", result.stdout)
+    assert errors, result.stdout
+    for kind in ("http_4xx", "http_5xx", "too_large"):
+        assert kind in errors.group(1), result.stdout
+    assert re.search(r"not fetched\s+\d+ \(.*robots [1-9]", result.stdout), result.stdout
+    with clean_db.connect() as conn:
+        forbidden = conn.execute(
+            text("SELECT sum((stats->>'robotstxt/forbidden')::int) FROM crawl_runs")
+        ).scalar()
+    assert forbidden and forbidden >= 1
 
     stored = _stored(clean_db)
     expected = {a.path: a for a in web_manifest.unique_articles()}
@@ -152,3 +163,61 @@ def test_runs_lists_recorded_crawls(clean_db: Engine, database_env: dict[str, st
     assert result.returncode == 0, result.stderr
     row = [line for line in result.stdout.splitlines() if "ledger" in line]
     assert row and row[0].split()[-3:] == ["7", "0", "2"]
+
+
+def test_database_outage_mid_crawl_loses_no_article(
+    clean_db: Engine,
+    database_env: dict[str, str],
+    database_url: str,
+    fresh_web: FixtureWeb,
+    web_manifest: Manifest,
+    tmp_path: Path,
+) -> None:
+    import time
+
+    from sqlalchemy.engine import make_url
+
+    from pipeline.db.scratch import _admin_engine
+
+    write_demo_sources(fresh_web, tmp_path)
+    name = make_url(database_url).database
+    cmd = [
+        *NEWSMILL, "crawl", "--source", "ledger", "-a", f"sources_dir={tmp_path}", "--quiet",
+        "-s", "NEWSMILL_STORE_FLUSH_SECONDS=0.5", "-s", "NEWSMILL_STORE_BATCH_SIZE=8",
+    ]  # fmt: skip
+    admin = _admin_engine(database_url)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=database_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # cut the database once the first rows landed
+            with clean_db.connect() as conn:
+                if conn.execute(text("SELECT count(*) FROM articles")).scalar():
+                    break
+            time.sleep(0.05)
+        clean_db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+        out, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+    assert proc.returncode == 0, err[-3000:]
+    spooled = re.search(r"spooled \(db down\)\s+(\d+)", out)
+    assert spooled and int(spooled.group(1)) > 0, out
+
+    # The next run writes the spool first, then crawls what the first run could not record.
+    again = _run(cmd, database_env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    expected = {a.path for a in web_manifest.unique_articles(["ledger"])}
+    with clean_db.connect() as conn:
+        rows = conn.execute(text("SELECT canonical_url FROM articles")).scalars().all()
+    assert sorted(urlsplit(u).path for u in rows) == sorted(expected)
