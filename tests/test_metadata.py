@@ -731,3 +731,38 @@ def test_golden_pages_credit_no_ui_word_or_commenter(name: str) -> None:
         # The fixture leaves authors out (it states no date); its byline is plain, its
         # commenters are marked only as "response" authors.
         assert article.authors == ["Judith Carey"]
+
+
+_PROSE_P = (
+    "<p>" + "The quarry company has come under heavy criticism from five communities. " * 2 + "</p>"
+)
+
+
+def test_bold_signature_names_the_writer_when_the_site_credits_itself() -> None:
+    head = ld(
+        {
+            "@type": "NewsArticle",
+            "headline": "Quarry row",
+            "author": {"@type": "Organization", "name": "Valley Times"},
+        }
+    )
+    head += '<meta property="og:site_name" content="Valley Times">'
+    body = (
+        "<div class='entry-content'><p>…as communities cry foul</p>"
+        "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>" + _PROSE_P * 4 + "</div>"
+    )
+    md = extract_metadata(page(head=head, body=body), None)
+    assert md.authors == ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+
+
+def test_closing_bold_signature_and_subheadings() -> None:
+    head = '<meta name="author" content="Valley Times"><meta property="og:site_name" content="Valley Times">'
+    closing = (
+        "<article>" + _PROSE_P * 4 + "<p style='text-align:right'><b>Lê Phương</b></p></article>"
+    )
+    assert extract_metadata(page(head=head, body=closing), None).authors == ["Lê Phương"]
+    # A bold subheading is no signature; nor is a signature read when a person is credited.
+    subheading = "<article><p><strong>The al-Tanf base</strong></p>" + _PROSE_P * 4 + "</article>"
+    assert extract_metadata(page(head=head, body=subheading), None).authors == ["Valley Times"]
+    person = '<meta name="author" content="Jane Doe">'
+    assert extract_metadata(page(head=person, body=closing), None).authors == ["Jane Doe"]

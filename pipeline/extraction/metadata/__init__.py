@@ -221,6 +221,10 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
             organisations = names
     if agencies and not chosen:
         chosen = dedupe(agencies)
+    if not chosen and organisations:
+        # The publisher credits only itself: a bold name opening or closing the text is
+        # the writer's signature (read only here, where the page is known to have an author).
+        chosen = elements.signature_names(page.tree)
     if not chosen:
         return dedupe(organisations)
     chosen_keys = {_name_key(n) for n in chosen}

@@ -17,9 +17,10 @@ BYLINE_ATTR = re.compile(
     re.IGNORECASE,
 )
 # Containers whose author names belong to something else (comments, teasers, bios).
-# "respons" must not catch layout classes such as "img-responsive".
+# "respons" must not catch layout classes such as "img-responsive", nor "disqus" a theme's
+# "noloaddisqus" on the article itself.
 FOREIGN_ATTR = re.compile(
-    r"comment|kommentar|\brepl(?:y|ies)|reply|respons(?!ive)|discussion|disqus|guestbook|"
+    r"comment|kommentar|\brepl(?:y|ies)|reply|respons(?!ive)|discussion|disqus_thread|guestbook|"
     r"forum-post|user-post|talkback|pinglun|liuyan|"
     r"related|teaser|recommend|sidebar|footer|newsletter|promo|widget|popular|trending|"
     r"more-from|read-more|readmore|bio\b|author-bio|about-author|profile-desc|avatar|social|share",
@@ -179,3 +180,76 @@ def _dated_texts(scope: HtmlElement) -> list[str]:
             if len(texts) >= 12:
                 break
     return texts
+
+
+_BOLD_TAGS = frozenset({"strong", "b"})
+_SIGNATURE_WINDOW = 3  # a signature opens the text within its first paragraphs, or closes it
+_PROSE_LENGTH = 80
+_MIN_PROSE_PARAGRAPHS = 3
+
+
+def signature_names(tree: HtmlElement) -> list[str]:
+    """Names from a paragraph that is only a bold name, opening or closing the article text.
+
+    Many sites print the writer as "<p><strong>Jane Doe</strong></p>" above the first
+    paragraph or right-aligned under the last one, with no byline markup at all. Only Latin
+    names of two or more words are read: a one-word bold line is a subheading far more often.
+    """
+    seen: set[HtmlElement] = set()
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is None or parent in seen:
+            continue
+        seen.add(parent)
+        texts = [
+            (p, " ".join(p.text_content().replace("\u00a0", " ").split()))
+            for p in parent.iterchildren("p")
+        ]
+        texts = [(p, text) for p, text in texts if text]
+        if sum(len(text) >= _PROSE_LENGTH for _, text in texts) < _MIN_PROSE_PARAGRAPHS:
+            continue
+        edges = [*texts[:_SIGNATURE_WINDOW], *texts[-1:]]
+        for p, text in edges:
+            if len(text) <= 60 and _only_bold(p, text) and not _foreign_here(p):
+                names = [n for n in split_names(text) if _latin_full_name(n)]
+                if names:
+                    return dedupe(names)
+    return []
+
+
+def _foreign_here(paragraph: HtmlElement) -> bool:
+    """A comment or bio box around the paragraph itself. Unlike ``_is_foreign`` the page's
+    outer wrappers are not read: themes name the main column "sidebar-1" or "sticky-sidebar"."""
+    for node in (paragraph, paragraph.getparent()):
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''}" if node is not None else ""
+        if attrs.strip() and FOREIGN_ATTR.search(attrs):
+            return True
+    return False
+
+
+def _only_bold(paragraph: HtmlElement, text: str) -> bool:
+    children = list(paragraph)
+    if len(children) != 1 or children[0].tag not in _BOLD_TAGS:
+        return False
+    bold = " ".join(children[0].text_content().replace("\u00a0", " ").split())
+    return bold == text
+
+
+_PARTICLES = frozenset(
+    {"de", "da", "del", "della", "di", "do", "dos", "du", "van", "von", "der", "den", "le", "la",
+     "bin", "ibn", "y", "e"}
+)  # fmt: skip
+_ARTICLES = frozenset({"the", "a", "an", "der", "die", "das", "le", "la", "les", "el", "il", "los"})
+
+
+def _latin_full_name(name: str) -> bool:
+    """Two to four words, each capitalised but for particles: "Lê Phương", "Ahmed al-Sharaa";
+    a bold subheading ("The al-Tanf base") has lower-case words or starts with an article."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any("\u3040" <= ch <= "\u9fff" for ch in name):
+        return False
+    if words[0].casefold() in _ARTICLES or not words[-1][0].isupper():
+        return False
+    return all(
+        w[0].isupper() or w.casefold() in _PARTICLES or w.startswith(("al-", "el-")) for w in words
+    )
