@@ -201,9 +201,17 @@ def _holds_article(element: HtmlElement, total: int, rules: ChromeRules, *, stro
         return True
     if strong:
         return False
-    link_chars = sum(nonspace_len(link.text_content()) for link in element.iter("a"))
-    own = chars - link_chars
     # Script test on the first 300 non-space characters; ASCII text has no CJK at all.
     cjk = not raw.isascii() and cjk_count("".join(raw.split())[:300], compat=False) > 100
     needed = rules.weak_keep_chars_cjk if cjk else rules.weak_keep_chars
-    return own >= needed and link_chars <= 0.35 * chars
+    # Kept when the text outside links reaches ``needed`` and links are at most 35% of it:
+    # the link total only grows, so counting stops as soon as either test fails.
+    limit = min(0.35 * chars, chars - needed)
+    if limit < 0:
+        return False
+    link_chars = 0
+    for link in element.iter("a"):
+        link_chars += nonspace_len(link.text_content())
+        if link_chars > limit:
+            return False
+    return True

@@ -158,7 +158,14 @@ def drop_title(items: list[ScoredBlock], title: str | None) -> list[ScoredBlock]
     title_key = _title_key(title) if title else ""
     for index, item in enumerate(items[:80]):
         block = item.block
-        is_title = bool(title) and block.chars < 300 and _same_title(block.text, title_key)
+        # A block with 1.5x the title's length in non-space characters cannot match it
+        # (casefolding never shortens text): skip the normalising for article paragraphs.
+        is_title = (
+            bool(title)
+            and block.chars < 300
+            and (not title_key or block.chars < 1.5 * len(title_key))
+            and _same_title(block.text, title_key)
+        )
         if is_title or (block.kind == "h1" and item.label != GOOD):
             # Text above the headline is the site's (a tagline, a teaser), unless it is a
             # large share of the page's text (then the "headline" was something else).
