@@ -766,3 +766,29 @@ def test_closing_bold_signature_and_subheadings() -> None:
     assert extract_metadata(page(head=head, body=subheading), None).authors == ["Valley Times"]
     person = '<meta name="author" content="Jane Doe">'
     assert extract_metadata(page(head=person, body=closing), None).authors == ["Jane Doe"]
+
+
+def test_author_meta_naming_the_publisher_yields_to_scholar_author() -> None:
+    head = (
+        '<meta name="citation_publisher" content="中文学术期刊,汉斯出版社,Hans Publishers">'
+        '<meta name="Author" content="中文学术期刊,汉斯出版社,Hans Publishers">'
+        '<meta name="citation_authors" content="赵  培">'
+    )
+    md = extract_metadata(page(head=head, body="<h1>淘宝网物流配送存在的问题及对策研究</h1>"), None)
+    assert md.authors == ["赵培"]
+
+
+def test_closing_reporter_credit_at_end_of_long_paragraph() -> None:
+    prose = (
+        "组委会还成立了投资、融资俱乐部，广大投资者和项目持有者可以免费加入，定期获得信息交流。" * 3
+    )
+    body = f"<h1>拿出10万元投资房产</h1><p>{prose}</p><p>{prose}(信报记者 蔡雪婧)</p>"
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["蔡雪婧"]
+    body = f"<h1>著名戏曲导演去世</h1><p>{prose}<span>（总台记者 张倩）</span></p>"
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["张倩"]
+
+
+def test_parenthesis_in_prose_is_no_closing_credit() -> None:
+    prose = "据了解，该项目由多家单位联合承办（记者从主办方获悉），将于明年开工建设。" * 3
+    body = f"<h1>项目明年开工</h1><p>{prose}</p><p>{prose}（完）</p>"
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == []

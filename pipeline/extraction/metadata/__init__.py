@@ -196,6 +196,14 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     the longer list wins.
     """
     orgs_known = {_name_key(n) for n in (site_name, *(a.publisher for a in page.articles)) if n}
+    orgs_known |= {
+        _name_key(name)
+        for key in meta.PUBLISHER_KEYS
+        for value in page.meta.all(key)
+        if not looks_like_url(value)
+        for name in _LIST_SEPARATOR.split(value)
+        if name.strip()
+    }
     host_keys = {_name_key(label) for label in _host_labels(page.url)} if page.url else set()
     orgs_known |= host_keys
     typed_orgs = {_name_key(p.name) for a in page.articles for p in a.authors if p.is_organization}
@@ -234,6 +242,7 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     return chosen
 
 
+_LIST_SEPARATOR = re.compile(r"[,，、;；]")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne"})
 
 
@@ -293,6 +302,7 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
     yield bylines.labelled_author(list(page.text.lines))
     yield bylines.bracketed_byline(page.header)
     yield bylines.posted_by(page.text.lines)
+    yield bylines.closing_credit(page.text.lines)
     yield bylines.standalone_names(page.header)
     yield bylines.editor_names(page.text.lines)
 

@@ -224,6 +224,10 @@ def strip_prefix(text: str) -> str:
     return text
 
 
+# "赵  培": a two-character name padded to the width of three, as CJK pages align names.
+_SPACED_CJK_NAME = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,2}$")
+
+
 def clean_name(raw: str, *, structured: bool = False) -> str | None:
     """One person's name from a fragment, or None when it does not look like a name.
 
@@ -231,6 +235,8 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
     only junk is removed; names found in page text must also look like names.
     """
     text = " ".join(raw.replace("\u00a0", " ").split())
+    if _SPACED_CJK_NAME.match(text):
+        text = text.replace(" ", "")
     text = _PARENS.sub("", text)
     text = _EMAIL.sub(" ", text)
     text = _URL.sub(" ", text)

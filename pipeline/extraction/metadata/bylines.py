@@ -146,6 +146,30 @@ def _zh_names(line: str) -> list[str]:
     return names
 
 
+# The credit that closes a Chinese report: "…面对面选项洽谈。(信报记者 蔡雪婧)", "（总台记者 张倩）".
+ZH_CLOSING_CREDIT = re.compile(
+    r"[(（]\s*[\u4e00-\u9fff]{0,6}?" + _REPORTER_LABEL + r"\s*"
+    r"([\u4e00-\u9fff]{2,4}(?:[ \u3000、，,]+[\u4e00-\u9fff]{2,4})*)\s*[)）]\s*$"
+)
+
+
+_REPORTER_WORD = re.compile(r"记者|通讯员|实习生")
+
+
+def closing_credit(lines: tuple[str, ...]) -> list[str]:
+    """Reporters named in parentheses at the very end of a paragraph, however long it is."""
+    for line in lines:
+        tail = line[-40:]
+        if not tail.endswith((")", "）")) or not _REPORTER_WORD.search(tail):
+            continue
+        match = ZH_CLOSING_CREDIT.search(tail)
+        if match:
+            names = split_names(match.group(1))
+            if names:
+                return dedupe(names)
+    return []
+
+
 def bracketed_byline(lines: list[str]) -> list[str]:
     """'[ 黄宇 ]' on the dateline of portal pages."""
     for line in lines:

@@ -67,6 +67,16 @@ AUTHOR_KEYS: tuple[str, ...] = (
     "cxenseparse:author",
     "byline",
     "twitter:creator",
+    # Google Scholar tags of journal and report pages.
+    "citation_author",
+    "citation_authors",
+)
+# Publisher names: an "author" meta value equal to one of these credits the house, not a person.
+PUBLISHER_KEYS: tuple[str, ...] = (
+    "dc.publisher",
+    "dcterms.publisher",
+    "citation_publisher",
+    "publisher",
 )
 TITLE_KEYS: tuple[str, ...] = (
     "og:title",
