@@ -792,3 +792,14 @@ def test_parenthesis_in_prose_is_no_closing_credit() -> None:
     prose = "据了解，该项目由多家单位联合承办（记者从主办方获悉），将于明年开工建设。" * 3
     body = f"<h1>项目明年开工</h1><p>{prose}</p><p>{prose}（完）</p>"
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
+
+
+def test_fact_check_claimant_and_quoted_author_are_not_bylines() -> None:
+    body = (
+        "<div class='fc__body'><h1>Russia and Syria: refugees blocked?</h1>"
+        "<div class='statement'><div class='statement-author'><h4 class='author'>Maria Petrova</h4></div>"
+        "<p>The claim under review.</p></div>"
+        "<blockquote><p>A quoted post.</p><span class='author'>Ivan Sidorov</span></blockquote>"
+        "<p>Text of the fact check.</p></div>"
+    )
+    assert extract_metadata(page(body=body), None).authors == []

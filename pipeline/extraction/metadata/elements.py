@@ -22,6 +22,8 @@ BYLINE_ATTR = re.compile(
 FOREIGN_ATTR = re.compile(
     r"comment|kommentar|\brepl(?:y|ies)|reply|respons(?!ive)|discussion|disqus_thread|guestbook|"
     r"forum-post|user-post|talkback|pinglun|liuyan|"
+    # A fact check's "statement-author" and a quote's attribution name who said something.
+    r"statement|claim|quote|testimonial|"
     r"related|teaser|recommend|sidebar|footer|newsletter|promo|widget|popular|trending|"
     r"more-from|read-more|readmore|bio\b|author-bio|about-author|profile-desc|avatar|social|share",
     re.IGNORECASE,
@@ -37,7 +39,7 @@ def _is_foreign(element: HtmlElement) -> bool:
         attrs = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('aria-label') or ''}"
         if attrs.strip() and FOREIGN_ATTR.search(attrs):
             return True
-        if node.tag in ("footer", "aside", "nav"):
+        if node.tag in ("footer", "aside", "nav", "blockquote"):
             return True
         if "comment" in (node.get("itemtype") or "").lower():
             return True
