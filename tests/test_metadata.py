@@ -803,3 +803,17 @@ def test_fact_check_claimant_and_quoted_author_are_not_bylines() -> None:
         "<p>Text of the fact check.</p></div>"
     )
     assert extract_metadata(page(body=body), None).authors == []
+
+
+def test_site_name_glued_to_a_structured_author_is_cut() -> None:
+    head = (
+        ld(
+            {
+                "@type": "NewsArticle",
+                "headline": "Royal arrogance",
+                "author": {"name": "Finian Cunningham. Sputnik International"},
+            }
+        )
+        + '<meta property="og:site_name" content="Sputnik International">'
+    )
+    assert extract_metadata(page(head=head), None).authors == ["Finian Cunningham"]

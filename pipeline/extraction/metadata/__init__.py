@@ -211,6 +211,7 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
     agencies: list[str] = []
     chosen: list[str] = []
     for index, names in enumerate(_author_sources(page)):
+        names = [_without_org_suffix(n, orgs_known) for n in names]
         people = [n for n in names if _name_key(n) not in orgs_known]
         if index >= _FIRST_PAGE_SOURCE:
             if agencies:
@@ -243,6 +244,15 @@ def _authors(page: _Page, site_name: str | None) -> list[str]:
 
 
 _LIST_SEPARATOR = re.compile(r"[,，、;；]")
+_SUFFIX_SEPARATOR = re.compile(r"\.\s+|\s+[|–—-]\s+|\s*,\s*")
+
+
+def _without_org_suffix(name: str, orgs_known: set[str]) -> str:
+    """'Finian Cunningham. Sputnik International' → 'Finian Cunningham' when the tail is the site."""
+    parts = _SUFFIX_SEPARATOR.split(name)
+    if len(parts) == 2 and _name_key(parts[1]) in orgs_known and _name_key(parts[0]):
+        return parts[0].strip()
+    return name
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne"})
 
 
