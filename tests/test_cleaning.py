@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import random
+import re
 
 import lxml.html
 import pytest
@@ -184,3 +186,70 @@ def test_weak_landmark_holding_the_article_is_kept() -> None:
     tree = _tree('<div role="banner">' + PARAGRAPH * 4 + "</div><p>x</p>")
     strip_chrome(tree)
     assert "real content" in tree.text_content()
+
+
+# -- speed paths must give the answers of the plain forms ------------------------------------
+
+_GUARDED_EXAMPLES = (
+    "Sign up for our free newsletter, delivered to your inbox every morning.",
+    "Reporting by Jane Doe; editing by John Roe",
+    "Alice Smith contributed reporting to this article.",
+    "A crowd gathers in the square (Photo: Jane Doe/Reuters)",
+    "阅读次数：1234",
+    "1,204 views",
+    "Empfohlener redaktioneller Inhalt",
+    "Click to load the content",
+    "© 2026 Example Media. All rights reserved.",
+    "版权所有 未经授权不得转载",
+    "Comments are moderated before they appear.",
+    "Follow us on Twitter for the latest news",
+    "Citation: Doe J (2026) A study. Retrieved from the archive.",
+    "Please disable your ad blocker to continue.",
+    "We use cookies to improve your experience.",
+)
+
+
+def test_guarded_line_rules_agree_with_the_plain_union() -> None:
+    from pipeline.cleaning.rules import NamedPattern, PatternSet
+
+    lines = (*DEFAULT_RULES.chrome_lines, *DEFAULT_RULES.edge_lines, *DEFAULT_RULES.end_markers)
+    guarded = [rule for rule in lines if rule.requires]
+    assert guarded, "the slow rules carry literal guards"
+    plain = PatternSet.of(tuple(NamedPattern(rule.name, rule.pattern) for rule in lines))
+    fast = PatternSet.of(tuple(lines))
+    samples = (*_GUARDED_EXAMPLES, PARAGRAPH[3:-4], "Advertisement", "Share this article", "")
+    hits = 0
+    for text in samples:
+        assert fast.search(text) == plain.search(text), text
+        for rule in guarded:
+            subject = text.lower() if rule.pattern.flags & re.IGNORECASE else text
+            if rule.pattern.search(subject):
+                hits += 1
+                assert rule.may_match(subject), (rule.name, text)
+    assert hits >= len(_GUARDED_EXAMPLES)
+
+
+def test_whitespace_counts_match_the_regex_forms() -> None:
+    from pipeline.cleaning.chars import collapse_space, nonspace_len
+
+    alphabet = "ab é©’中 \t\n\r\x0b\x0c\x1c\x85\xa0\u2009\u3000"
+    rng = random.Random(4)
+    for size in (0, 1, 10, 199, 201, 400, 2000):
+        for _ in range(30):
+            text = "".join(rng.choice(alphabet) for _ in range(size))
+            assert nonspace_len(text) == len(re.sub(r"\s+", "", text))
+            assert collapse_space(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_candidate_listing_matches_the_predicate_form() -> None:
+    root = _tree(
+        '<div class="a"><p id="x">t</p><footer>f</footer><span style="s" hidden>h</span>'
+        '<aside><i aria-hidden="true">i</i></aside><b>b</b><div role="navigation">n</div>'
+        '<form action="/subscribe"><em>e</em></form></div>'
+    )
+    body = root.find("body")
+    predicate = "@class or @id or @style or @hidden or @aria-hidden or self::footer or self::aside"
+    assert DEFAULT_RULES.class_candidates(body) == body.xpath(f".//*[{predicate}]")
+    assert DEFAULT_RULES.class_candidates_inside(body) == len(body.xpath(f".//*[{predicate}]"))
+    selector = body.xpath(".//*[@role or @action or self::form]")
+    assert DEFAULT_RULES.selector_candidates(body) == selector

@@ -17,6 +17,19 @@ from cssselect import GenericTranslator, parse
 class NamedPattern:
     name: str
     pattern: re.Pattern[str]
+    # Literal strings of which every match contains at least one (in lower case for a
+    # case-insensitive rule). A cheap ``in`` test then skips the regex on most lines; it is
+    # given only for rules whose regex is slow (leading ``.{0,n}``, lookaheads, many
+    # alternatives without a common prefix) and must never reject a text the regex matches.
+    requires: tuple[str, ...] = ()
+
+    def may_match(self, subject: str) -> bool:
+        return not self.requires or any(word in subject for word in self.requires)
+
+
+# One anchored flag set: the union of its unguarded rules (group i = rule i) and its guarded
+# rules (rule index, rule with the pattern compiled without re.IGNORECASE), in rule order.
+_Anchored = tuple[re.Pattern[str] | None, bool, tuple[tuple[int, NamedPattern], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,26 +40,40 @@ class PatternSet:
     i) and tried only at the start of the text. Unanchored patterns are searched one by one:
     joined, they lose the regex engine's literal-prefix skipping and run ~3x slower.
     Case-insensitive rules (written in lower case) run on lower-cased text without
-    re.IGNORECASE, which would also disable that skipping.
+    re.IGNORECASE, which would also disable that skipping. Rules with ``requires`` stay out of
+    the union and run only when one of their literals occurs; the first rule (in list order)
+    that matches wins either way, as in the union.
     """
 
     names: tuple[str, ...]
-    anchored: tuple[tuple[re.Pattern[str], bool], ...]  # (union, run on lower-cased text?)
-    floating: tuple[tuple[re.Pattern[str], bool, str], ...]  # (pattern, lower-cased?, name)
+    anchored: tuple[_Anchored, ...]
+    floating: tuple[tuple[NamedPattern, bool], ...]  # (rule, run on lower-cased text?)
 
     @classmethod
     def of(cls, rules: tuple[NamedPattern, ...]) -> PatternSet:
         groups: dict[int, list[str]] = {}
-        floating: list[tuple[re.Pattern[str], bool, str]] = []
+        guarded: dict[int, list[tuple[int, NamedPattern]]] = {}
+        floating: list[tuple[NamedPattern, bool]] = []
         for index, rule in enumerate(rules):
             source, flags = rule.pattern.pattern, rule.pattern.flags
             fold = bool(flags & re.IGNORECASE)
+            bare = NamedPattern(
+                rule.name, re.compile(source, flags & ~re.IGNORECASE), rule.requires
+            )
             if source.startswith("^") and "|" not in _top_level(source):
-                groups.setdefault(flags, []).append(f"(?P<g{index}>{source[1:]})")
+                groups.setdefault(flags, [])
+                if rule.requires:
+                    guarded.setdefault(flags, []).append((index, bare))
+                else:
+                    groups[flags].append(f"(?P<g{index}>{source[1:]})")
             else:
-                floating.append((re.compile(source, flags & ~re.IGNORECASE), fold, rule.name))
+                floating.append((bare, fold))
         anchored = tuple(
-            (re.compile("|".join(parts), flags & ~re.IGNORECASE), bool(flags & re.IGNORECASE))
+            (
+                re.compile("|".join(parts), flags & ~re.IGNORECASE) if parts else None,
+                bool(flags & re.IGNORECASE),
+                tuple(guarded.get(flags, ())),
+            )
             for flags, parts in groups.items()
         )
         return cls(tuple(rule.name for rule in rules), anchored, tuple(floating))
@@ -54,13 +81,21 @@ class PatternSet:
     def search(self, text: str) -> str | None:
         """The name of a rule matching ``text``, or None."""
         lowered = text.lower()
-        for union, fold in self.anchored:
-            match = union.match(lowered if fold else text)
-            if match and match.lastgroup:
-                return self.names[int(match.lastgroup[1:])]
-        for pattern, fold, name in self.floating:
-            if pattern.search(lowered if fold else text):
-                return name
+        for union, fold, guarded in self.anchored:
+            subject = lowered if fold else text
+            match = union.match(subject) if union is not None else None
+            winner = int(match.lastgroup[1:]) if match and match.lastgroup else len(self.names)
+            for index, rule in guarded:
+                if index > winner:
+                    break
+                if rule.may_match(subject) and rule.pattern.match(subject):
+                    return rule.name
+            if winner < len(self.names):
+                return self.names[winner]
+        for rule, fold in self.floating:
+            subject = lowered if fold else text
+            if rule.may_match(subject) and rule.pattern.search(subject):
+                return rule.name
         return None
 
 
@@ -87,8 +122,10 @@ def _top_level(source: str) -> str:
     return "".join(out)
 
 
-def _named(name: str, regex: str, flags: int = re.I) -> NamedPattern:
-    return NamedPattern(name, re.compile(regex, flags))
+def _named(
+    name: str, regex: str, flags: int = re.I, requires: tuple[str, ...] = ()
+) -> NamedPattern:
+    return NamedPattern(name, re.compile(regex, flags), requires)
 
 
 _NAME = (
@@ -200,34 +237,34 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("related", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|热门(文章|推荐|新闻)|related( articles?| stories| news| content| coverage| posts?| reading)?|don'?t miss|read more|read next|more from .{0,40}|recommended( for you| stories| articles)?|you (may|might) (also )?like|most (read|popular|viewed)|trending( now)?|see also|further reading|also read|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|lest auch|lies auch|auch interessant|ähnliche|ähnliche artikel|passend dazu|zum thema|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|leggi anche)\W*$"),
     _named("related-inline", r"^\s*(related|read more|read also|see also|also read|more|recommended|lesen sie auch|mehr dazu|auch interessant|相关阅读|延伸阅读|推荐阅读)\s*[:：|]\s*\S.{0,200}$"),
     _named("newsletter", r"^\W*(sign up|subscribe|newsletter|get our .{0,40}newsletter|follow us|关注我们|订阅).{0,120}$"),
-    _named("newsletter-promo", r"^(?=.{0,300}$)(?=.*\b(newsletter|subscription|subscribe|\d+ issues for)\b)(?=.*\b(sign up|subscribe|inbox|delivered|click here|free|issues)\b).*$"),
+    _named("newsletter-promo", r"^(?=.{0,300}$)(?=.*\b(newsletter|subscription|subscribe|\d+ issues for)\b)(?=.*\b(sign up|subscribe|inbox|delivered|click here|free|issues)\b).*$", requires=("newsletter", "subscri", "issues for")),
     _named("reading-time-line", r"^\W*(tempo de leitura|tiempo de lectura|temps de lecture|lesedauer|lesezeit|reading time|阅读时间)\s*[:：]?\s*\d+.{0,20}$"),
     _named("more-links", r"^\W*more .{0,40}:\s*https?://\S+.{0,120}$"),
     _named("app", r"(客户端下载|下载客户端|扫一扫|扫码(关注|下载|阅读)|扫描二维码|长按(识别)?二维码|download (the|our) app|get the app)"),
     _named("credit", r"^\s*[【\[（(]?\s*(责任编辑|编辑|责编|审核|审校|校对|监制|值班编辑|主编|编审|终审|出品|策划|统筹|制作|实习生|题图来源|题图|图片来源|文中图|编辑邮箱|稿件来源|原标题|本文来源|文章来源|转载请注明|供稿)\s*[:：︰]?.{0,80}$"),
     _named("credit-inline", r"(题图来源|编辑邮箱|责任编辑)\s*[:：]"),
     _named("source-line", r"^\s*(来源|作者|发布时间|发布日期|时间|日期|记者|通讯员|字号|浏览次数|阅读数|点击数|阅读量)\s*[:：].{0,120}$"),
-    _named("copyright", r"(^\s*(copyright|©|\(c\))\s|all rights reserved|版权所有|版权声明|未经(授权|许可).{0,20}(转载|使用)|本网站?所有|icp备|公网安备|京icp|沪icp|粤icp)"),
-    _named("cookie", r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings))"),
+    _named("copyright", r"(^\s*(copyright|©|\(c\))\s|all rights reserved|版权所有|版权声明|未经(授权|许可).{0,20}(转载|使用)|本网站?所有|icp备|公网安备|京icp|沪icp|粤icp)", requires=("copyright", "©", "(c)", "all rights reserved", "版权", "未经", "本网", "icp", "公网安备")),
+    _named("cookie", r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings))", requires=("cookie",)),
     _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
     _named("font-size", r"^\W*(字号|字体)\s*[:：]?\s*(大|中|小|t|a)?\W*$"),
-    _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$"),
+    _named("image-caption", r"^.{0,250}[(（]\s*(image|images|photo|photos|picture|pictures|foto|fotos|bild|credit|source|photograph|illustration|图|图片|摄影|来源)\s*[:：/][^)）]{0,80}[)）]\s*$", requires=("(", "（")),
     _named("syndication", r"^\W*(originally (published|appeared) (by|in|on|at)\b|this (article|story) (was )?(originally|first) (published|appeared)|republished (with permission|under licen[cs]e)|reprinted (with permission|from)|本文(转载|转自|原载)于?|原文(首发|刊载)于).{0,200}$"),
-    _named("embed-consent", r"(empfohlener (redaktioneller )?inhalt|externe[rn]? inhalte?|ich bin damit einverstanden|einwilligung.{0,40}(widerrufen|laden)|personenbezogene daten an drittplattformen|to (view|display|see) this (content|embed)|(load|show|allow) (external|third[- ]party) content|click to (load|show) (the )?(content|embed))"),
+    _named("embed-consent", r"(empfohlener (redaktioneller )?inhalt|externe[rn]? inhalte?|ich bin damit einverstanden|einwilligung.{0,40}(widerrufen|laden)|personenbezogene daten an drittplattformen|to (view|display|see) this (content|embed)|(load|show|allow) (external|third[- ]party) content|click to (load|show) (the )?(content|embed))", requires=("empfohlen", "extern", "einverstanden", "einwilligung", "personenbezogen", "this content", "this embed", "party content", "click to")),
     _named("subscriber-promo", r"^\W*(this (content|article|story) is (reserved|available|exclusive) (for|to) subscribers|subscribe (now|today)( for| to)? .{0,80}|(\d+|zwei|vier) wochen (kostenlos|gratis) (testen|lesen)|jetzt (abonnieren|testen|weiterlesen)|(jetzt|hier) (kostenlos )?registrieren|already (a subscriber|have an account)\??.{0,40}|sign in to (continue|read).{0,40}|create a free account.{0,80})\W*$"),
-    _named("credits-line", r"^\W*((additional )?(reporting|writing|editing|compiled|research|translated|produced) by\b.{0,300}|.{0,120}\bcontributed (reporting )?to this (report|article|story)\W*)$"),
+    _named("credits-line", r"^\W*((additional )?(reporting|writing|editing|compiled|research|translated|produced) by\b.{0,300}|.{0,120}\bcontributed (reporting )?to this (report|article|story)\W*)$", requires=("reporting by", "writing by", "editing by", "compiled by", "research by", "translated by", "produced by", "contributed")),
     _named("affiliate", r"(may earn (an? )?(affiliate )?commission|affiliate (links?|commission)|we may (earn|receive) (a )?(small )?(commission|compensation)|provisions?-?links|partnerlinks?)"),
-    _named("ad-blocker", r"(ad-? ?blocker|disable your ad|adblock)"),
-    _named("moderation", r"(moderat\w* (all )?comments|comments (are|will be) (moderated|reviewed|closed)|comments? policy|(comentários|comentarios|kommentare|commentaires).{0,120}(moderador|moderator|moderation|modérateur))"),
-    _named("citation", r"^\W*(citation|cite this article|zitiervorschlag)\s*:.{0,400}(retrieved|abgerufen|accessed).{0,200}$|subject to copyright"),
-    _named("counter", r"^.{0,20}(第\s*\d+\s*(个|位)(阅览者|读者|访客)|(阅读|浏览|点击|访问|阅览)(次数|量|数)?\s*[:：(（]?\s*\d+|\d+\s*(次|人)(阅读|浏览|点击|围观)|在线用户\s*[:：]?\s*\d+|\d+\s*(views|reads|visits)\b).{0,20}$"),
+    _named("ad-blocker", r"(ad-? ?blocker|disable your ad|adblock)", requires=("blocker", "disable your ad", "adblock")),
+    _named("moderation", r"(moderat\w* (all )?comments|comments (are|will be) (moderated|reviewed|closed)|comments? policy|(comentários|comentarios|kommentare|commentaires).{0,120}(moderador|moderator|moderation|modérateur))", requires=("moderat", "comment", "kommentare", "comentários", "comentarios")),
+    _named("citation", r"^\W*(citation|cite this article|zitiervorschlag)\s*:.{0,400}(retrieved|abgerufen|accessed).{0,200}$|subject to copyright", requires=("citation", "cite this article", "zitiervorschlag", "subject to copyright")),
+    _named("counter", r"^.{0,20}(第\s*\d+\s*(个|位)(阅览者|读者|访客)|(阅读|浏览|点击|访问|阅览)(次数|量|数)?\s*[:：(（]?\s*\d+|\d+\s*(次|人)(阅读|浏览|点击|围观)|在线用户\s*[:：]?\s*\d+|\d+\s*(views|reads|visits)\b).{0,20}$", requires=("第", "阅读", "浏览", "点击", "访问", "阅览", "次", "人", "在线用户", "views", "reads", "visits")),
     _named("bare-time", r"^\W*\d{1,2}[:.h]\d{2}(\s*(am|pm|a\.m\.|p\.m\.|uhr|h|et|gmt|utc|bst|cet))?\W*$"),
     _named("widget-text", r"^\W*(【?纠错】?|打印本页|关闭窗口|打印本页\s*关闭窗口|【?字体[:：]?\s*大\s*中\s*小】?|我要反馈|视频加载中.{0,6}|点击查看大图|阅读原文|展开全文|收起|点击进入专题.{0,30}|返回顶部|返回首页|print( this)? (article|page|story)|back to top|skip to (main )?content|continue reading( below)?|story continues below( advertisement)?|loading\.*|enable javascript.{0,60}|this (content|video) is not available.{0,60}|(photo|image) by .{1,60} on (unsplash|pexels)|getty images|shutterstock|istock(photo)?)\W*$"),
     _named("portal-disclaimer", r"^.{0,10}(声明|提示)[:：].{0,40}(转载|不代表|仅供参考|传递更多信息).{0,200}$"),
     _named("keywords-label", r"^\W*(文章)?关键词\s*[:：].{0,60}$"),
     _named("member-promo", r"(有料会員|会員登録|会員限定|無料会員|ログインして|新規登録|유료 회원|회원가입|로그인).{0,80}$"),
     _named("gallery-count", r"^\W*(image|photo|picture|slide|foto|bild|imagen|immagine|图)\s*\d+\s*(of|von|de|di|sur|/)(\s*/)?\s*\d*\W*$"),
-    _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))"),
+    _named("follow-us", r"(click (here )?to (subscribe|sign up|follow)|follow (us|him|her|them|me) (on|at) (twitter|facebook|instagram|x\b)|(like|follow) us on facebook|关注我们的?(微信|微博|公众号))", requires=("click ", "follow ", "like us", "关注我们")),
     _named("photo-credit", r"^\W*(photo|image|picture|credit|foto|bild|getty images|reuters|ap photo|afp)\s*[:/].{0,80}$"),
     NamedPattern("byline", re.compile(r"^\s*(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor|[Aa]v|[Aa]f|Written by|Reporting by|Story by|Text:|Von:)\s+" + _NAME + r"(?:\s*(?:,|and|&|und|y|et|e|og|och|en)\s+" + _NAME + r")*\s*(?:(?:[|,•·\-–—]|\s(?:on|am|el|le|il|em)\s).{0,80})?$")),
     _named("updated", r"^\s*(updated|published|posted|last updated|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|更新时间|发布于)\b.{0,80}$"),
