@@ -266,3 +266,12 @@ def test_entity_escaped_jsonld_takes_og_spelling() -> None:
     assert extract_metadata(page(head=head), None).title == (
         "Rückbau von Atomkraftwerk: Kühlturm gesprengt"
     )
+
+
+def test_headline_naming_the_site_is_not_the_site_part() -> None:
+    sites = site_words(["the Guardian"], "https://www.theguardian.com/commentisfree/1")
+    raw = "The Guardian view on Hong Kong: a city on the brink | Editorial | Opinion | The Guardian"
+    assert strip_site_name(raw, sites).startswith("The Guardian view on Hong Kong")
+    assert strip_site_name("Storm warning | CBC News Toronto", site_words(["CBC News"], None)) == (
+        "Storm warning"
+    )

@@ -41,6 +41,7 @@ def site_words(site_names: list[str], url: str | None) -> set[str]:
     return {k for k in keys if len(k) >= 2}
 
 
+_SITE_PART_SLACK = 12  # characters of a site part beyond the site's name ("… Toronto", "… Online")
 _BY_PART = re.compile(r"^(?:by|von|por|par)\s+\S+", re.IGNORECASE)
 
 
@@ -48,8 +49,12 @@ def _is_site_part(part: str, sites: set[str]) -> bool:
     key = _key(part)
     if not key or _BY_PART.match(part.strip()):
         return True
+    # A part containing the site's name is the site ("CBC News Toronto") only while it is
+    # little more than that name: "The Guardian view on Hong Kong: …" is a headline.
     return any(
-        key == site or (len(site) >= 4 and site in key) or (len(key) >= 4 and key in site)
+        key == site
+        or (len(site) >= 4 and site in key and len(key) <= len(site) + _SITE_PART_SLACK)
+        or (len(key) >= 4 and key in site)
         for site in sites
     )
 
