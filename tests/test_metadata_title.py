@@ -275,3 +275,15 @@ def test_headline_naming_the_site_is_not_the_site_part() -> None:
     assert strip_site_name("Storm warning | CBC News Toronto", site_words(["CBC News"], None)) == (
         "Storm warning"
     )
+
+
+def test_logo_h1_signing_the_title_is_the_site() -> None:
+    head = "<title>土豆不“土” 土豆无“土” 松花江网</title>"
+    body = "<h1>松花江网</h1><p>正文。</p>"
+    assert extract_metadata(page(head=head, body=body), None).title == "土豆不“土” 土豆无“土”"
+    # An <h1> opening the <title> is the headline; what follows it is the site.
+    head = "<title>Dare to Play 3 / October pack – Vortex Cannon Entertainment</title>"
+    body = "<h1>Dare to Play 3 / October pack</h1>"
+    assert (
+        extract_metadata(page(head=head, body=body), None).title == "Dare to Play 3 / October pack"
+    )

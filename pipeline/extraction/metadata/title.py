@@ -196,6 +196,25 @@ def _arbitrate(
     return jsonld
 
 
+def _without_site_heading(page_title: str, h1: str) -> str | None:
+    """The <title> without the <h1> when the <h1> is only the site's logo at its edge.
+
+    Old portal pages put the site's name in the one <h1> and title the page "Headline
+    Site" ("土豆不“土” 土豆无“土” 松花江网" over an <h1> "松花江网"): an <h1> shorter than the rest
+    of the <title>, at its end, is the site, and the rest is the headline.
+    """
+    title, name = normalize(page_title), normalize(h1)
+    if len(title) - len(name) <= len(name):
+        return None
+    # Only at the end, where sites sign their titles: an <h1> opening the <title> is the
+    # headline and the rest the site ("Dare to Play 3 / October pack – Vortex Cannon …").
+    if not title.endswith(name):
+        return None
+    rest = title[: -len(name)]
+    rest = rest.strip(" -_|｜·:：»/")
+    return rest if len(_key(rest)) > len(_key(name)) else None
+
+
 def choose_title(
     *,
     jsonld_headline: str | None,
@@ -251,6 +270,9 @@ def choose_title(
         for h1 in h1s:
             key = _key(h1)
             if len(key) >= 4 and key in title_key:
+                headline = _without_site_heading(page_title, h1)
+                if headline is not None:
+                    return headline
                 # The <title> spells the same headline, usually with its punctuation intact.
                 return page_title if _key(page_title) == key else h1
         return page_title
