@@ -817,3 +817,10 @@ def test_site_name_glued_to_a_structured_author_is_cut() -> None:
         + '<meta property="og:site_name" content="Sputnik International">'
     )
     assert extract_metadata(page(head=head), None).authors == ["Finian Cunningham"]
+
+
+def test_forum_poster_is_never_a_ui_word() -> None:
+    body = "<div>Reply 发表于 2005-9-15 10:00</div><p>正文内容很长很长。</p>"
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == []
+    body = "<div>ggjjzhzz 发表于 2005-9-15 10:00</div><p>正文内容很长很长。</p>"
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["ggjjzhzz"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .authors import clean_name, dedupe, split_names
+from .authors import clean_name, dedupe, is_ui_word, split_names
 
 _KEYWORDS = "来源|发布|发表|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
 # Compound labels (责任编辑, 题图来源, 本报记者) stay whole.
@@ -207,7 +207,7 @@ def posted_by(lines: tuple[str, ...]) -> list[str]:
 
 
 def _acceptable_nickname(name: str) -> bool:
-    if name.isdigit() or "http" in name or len(name) < 2:
+    if name.isdigit() or "http" in name or len(name) < 2 or is_ui_word(name):
         return False
     if _has_cjk(name):
         return clean_name(name) == name
