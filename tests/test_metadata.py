@@ -824,3 +824,9 @@ def test_forum_poster_is_never_a_ui_word() -> None:
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
     body = "<div>ggjjzhzz 发表于 2005-9-15 10:00</div><p>正文内容很长很长。</p>"
     assert extract_metadata(page(body=body, lang="zh"), None).authors == ["ggjjzhzz"]
+
+
+def test_subheading_inside_the_text_is_not_a_standalone_author() -> None:
+    prose = "飞行归因于作用在飞机上的几个力。第一个是飞机的重量，即将飞机拉向地面的重力。" * 3
+    body = f"<p>飞行物理学常识</p><p>{prose}</p><p>推力</p><p>{prose}</p>"
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == []

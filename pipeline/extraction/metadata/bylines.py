@@ -217,6 +217,9 @@ def _acceptable_nickname(name: str) -> bool:
 _STANDALONE_NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[、 ][\u4e00-\u9fff]{2,3}){0,3}$")
 
 
+_PROSE_LINE = 80
+
+
 def standalone_names(lines: list[str]) -> list[str]:
     """A line that is only a Chinese name (or a few), between a title-like line and the text.
 
@@ -226,6 +229,9 @@ def standalone_names(lines: list[str]) -> list[str]:
     """
     for index in range(1, len(lines) - 1):
         line = lines[index]
+        if len(lines[index - 1]) >= _PROSE_LINE:
+            # The article text has begun: a short line inside it is a subheading ("推力").
+            return []
         if not _STANDALONE_NAMES.match(line):
             continue
         before, after = lines[index - 1], lines[index + 1]
