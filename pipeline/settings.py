@@ -69,27 +69,9 @@ NEWSMILL_STORE_FLUSH_SECONDS = 2.0
 NEWSMILL_EXTRACT_WORKERS = os.environ.get("NEWSMILL_EXTRACT_WORKERS", "auto")
 # Pages smaller than this many characters of article text are dropped as no_article.
 NEWSMILL_MIN_TEXT_CHARS = 80
-# Query parameters dropped when canonicalizing URLs (besides utm_*).
-NEWSMILL_TRACKING_PARAMS = [
-    "fbclid",
-    "gclid",
-    "dclid",
-    "msclkid",
-    "yclid",
-    "mc_cid",
-    "mc_eid",
-    "spm",
-    "scm",
-    "from",
-    "share",
-    "share_from",
-    "ref",
-    "ref_src",
-    "igshid",
-    "_ga",
-    "cmpid",
-    "ocid",
-]
+# Extra query parameters to drop when canonicalizing URLs, on top of the built-in tracking
+# list (utm_*, fbclid, gclid, spm, … in pipeline/dedup/urls.py), e.g. ["from", "ref"].
+NEWSMILL_TRACKING_PARAMS: list[str] = []
 
 EXTENSIONS = {
     "pipeline.extensions.DropStats": 100,

@@ -67,23 +67,15 @@ class CleanPipeline:
 
     async def process_item(self, item: PageItem) -> PageItem:
         source = self.sources.get(item.source)
+        page = {
+            "headers": item.headers,
+            "source": source,
+            "fetched_at": item.fetched_at,
+            "hints": page_hints(item),
+        }
         with extraction_drops(item, "cleaning"):
             if self.pool is not None:
-                item.article = await self.pool.extract(
-                    item.body,
-                    item.url,
-                    headers=item.headers,
-                    source=source,
-                    fetched_at=item.fetched_at,
-                    hints=page_hints(item),
-                )
+                item.article = await self.pool.extract(item.body, item.url, **page)
             else:
-                item.prepared = prepare_page(
-                    item.body,
-                    item.url,
-                    headers=item.headers,
-                    source=source,
-                    fetched_at=item.fetched_at,
-                    hints=page_hints(item),
-                )
+                item.prepared = prepare_page(item.body, item.url, **page)
         return item
