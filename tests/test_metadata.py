@@ -830,3 +830,19 @@ def test_subheading_inside_the_text_is_not_a_standalone_author() -> None:
     prose = "飞行归因于作用在飞机上的几个力。第一个是飞机的重量，即将飞机拉向地面的重力。" * 3
     body = f"<p>飞行物理学常识</p><p>{prose}</p><p>推力</p><p>{prose}</p>"
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
+
+
+@pytest.mark.parametrize(
+    ("generator", "author"),
+    [("Discuz! X3.4", "Discuz! Team and Comsenz UI Team"), ("大汉版通", "大汉网络")],
+)
+def test_author_meta_left_by_the_site_software_is_no_author(generator: str, author: str) -> None:
+    head = f'<meta name="generator" content="{generator}"><meta name="author" content="{author}">'
+    assert extract_metadata(page(head=head, body="<p>正文。</p>"), None).authors == []
+
+
+def test_author_meta_beside_an_unrelated_generator_is_kept() -> None:
+    head = (
+        '<meta name="generator" content="WordPress 6.5.5"><meta name="author" content="Jane Doe">'
+    )
+    assert extract_metadata(page(head=head), None).authors == ["Jane Doe"]

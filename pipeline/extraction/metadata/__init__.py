@@ -253,6 +253,8 @@ def _without_org_suffix(name: str, orgs_known: set[str]) -> str:
     if len(parts) == 2 and _name_key(parts[1]) in orgs_known and _name_key(parts[0]):
         return parts[0].strip()
     return name
+
+
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne"})
 
 
@@ -283,6 +285,19 @@ def _split_all(values: tuple[str, ...] | list[str], *, structured: bool = False)
     return [n for value in values for n in split_names(value, structured=structured)]
 
 
+def _names_generator(value: str, generator: str | None) -> bool:
+    """An author meta left by the site's software: "Discuz! Team" beside generator "Discuz!
+    X3.4", "大汉网络" beside "大汉版通" (the vendor's name opens both)."""
+    if not generator:
+        return False
+    if _CJK_START.match(value) and _CJK_START.match(generator):
+        return value[:2] == generator[:2]
+    value_word, generator_word = value.split()[:1], generator.split()[:1]
+    key = _name_key(generator_word[0]) if generator_word else ""
+    return len(key) >= 3 and bool(value_word) and _name_key(value_word[0]) == key
+
+
+_CJK_START = re.compile(r"[\u4e00-\u9fff]{2}")
 _FIRST_PAGE_SOURCE = 2  # _author_sources yields JSON-LD and meta first, then page elements
 
 
@@ -294,6 +309,7 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
             yield _split_all(usable, structured=True)
             break
     host = (urlsplit(page.url).hostname or "").removeprefix("www.") if page.url else ""
+    generator = page.meta.first(("generator",))
     meta_values = [
         value
         for key in meta.AUTHOR_KEYS
@@ -303,6 +319,7 @@ def _author_sources(page: _Page) -> Iterator[list[str]]:
         and not looks_like_url(value)
         and not value.startswith("@")
         and not (host and host in value.lower())
+        and not _names_generator(value, generator)
     ]
     yield _split_all(meta_values[:3], structured=True)
     yield _split_all(page.meta.author_links[:6])
