@@ -846,3 +846,13 @@ def test_author_meta_beside_an_unrelated_generator_is_kept() -> None:
         '<meta name="generator" content="WordPress 6.5.5"><meta name="author" content="Jane Doe">'
     )
     assert extract_metadata(page(head=head), None).authors == ["Jane Doe"]
+
+
+def test_names_after_a_plain_comment_box_title_are_commenters() -> None:
+    prose = "今年清明回去，枣树还在，只是再也没有人站在树下等我了。" * 4
+    body = (
+        f"<div class='main'><h1>回忆母亲的老屋</h1><p>{prose}</p>"
+        "<div class='tit'><span>最新评论</span></div>"
+        "<div class='item'><span class='author'>张三丰</span><p>写得真好。</p></div></div>"
+    )
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == []

@@ -29,6 +29,7 @@ FOREIGN_ATTR = re.compile(
     re.IGNORECASE,
 )
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_LABEL_TAGS = frozenset({"div", "p", "span", "strong", "b", "dt", "header"})
 _MAX_SIBLINGS = 40  # preceding siblings read per level when looking for a comments heading
 
 
@@ -57,8 +58,16 @@ def _after_comment_heading(node: HtmlElement) -> bool:
             break
         if sibling.tag in _HEADING_TAGS:
             text = " ".join(sibling.text_content().split())
-            if len(text) <= 40 and COMMENT_HEADING.match(text):
-                return True
+        elif sibling.tag in _LABEL_TAGS and len(sibling) <= 2:
+            # Chinese templates title the widget with a plain box: <div class="tit">最新评论</div>.
+            # Only the box's own and its children's text is read: it stays cheap on big blocks.
+            text = " ".join(
+                " ".join([sibling.text or "", *(c.text or "" for c in sibling)]).split()
+            )
+        else:
+            continue
+        if len(text) <= 40 and COMMENT_HEADING.match(text):
+            return True
     return False
 
 
