@@ -1,8 +1,11 @@
 """Extraction speed: Newsmill's extract() against trafilatura on the eval pages, one process.
 
     .venv/bin/python bench/extract.py [EVAL_DIR ...] [--rounds N]
+    .venv/bin/python bench/extract.py --bench-site 60
 
-Prints pages/s for each (best of N alternating rounds), the ratio, and peak RSS. Both get the raw bytes and the URL, as in
+``--bench-site N`` times the first N article pages of the crawl benchmark's generated site
+(pipeline/fixtureweb/bench.py: ~50 KB pages, heavy chrome) instead of the eval pages; they are
+rendered in-process, no server. Prints pages/s and ms/page for each (best of N alternating rounds), the ratio, and peak RSS. Both get the raw bytes and the URL, as in
 the scorer. trafilatura runs with the configuration the eval README reports as its best
 (favor_precision=True, include_comments=False).
 """
@@ -30,6 +33,16 @@ def load_pages(directories: list[str]) -> list[tuple[bytes, str | None]]:
             body = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
             pages.append((body, record.get("url")))
     return pages
+
+
+def load_bench_pages(count: int) -> list[tuple[bytes, str | None]]:
+    from pipeline.fixtureweb.bench import article_path, generate_bench_site
+
+    site = generate_bench_site(max(count, 1))
+    return [
+        (site.render_article(n).encode("utf-8"), f"http://bench.example{article_path(n)}")
+        for n in range(1, count + 1)
+    ]
 
 
 def newsmill_extract(body: bytes, url: str | None) -> str:
@@ -65,9 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="*", default=list(DEFAULT_SETS))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bench-site", type=int, metavar="N", help="time N bench-site pages")
     args = parser.parse_args(argv)
-    pages = load_pages(args.sets)
-    print(f"{len(pages)} pages from {len(args.sets)} sets, {args.rounds} round(s), one process")
+    if args.bench_site:
+        pages = load_bench_pages(args.bench_site)
+        origin = "the bench site"
+    else:
+        pages = load_pages(args.sets)
+        origin = f"{len(args.sets)} sets"
+    print(f"{len(pages)} pages from {origin}, {args.rounds} round(s), one process")
     contenders = {"newsmill": newsmill_extract, "trafilatura": trafilatura_extract}
     for function in contenders.values():
         function(*pages[0])  # imports and lazy initialisation stay outside the timing
@@ -86,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     rates = {name: len(pages) / elapsed for name, elapsed in best.items()}
     for name, rate in rates.items():
         print(
-            f"{name:12} {rate:8.1f} pages/s  (best of {args.rounds}: {best[name]:.2f} s, {failed[name]} failed)"
+            f"{name:12} {rate:8.1f} pages/s  {1000 / rate:6.2f} ms/page  "
+            f"(best of {args.rounds}: {best[name]:.2f} s, {failed[name]} failed)"
         )
     print(f"ratio        {rates['newsmill'] / rates['trafilatura']:8.2f}x trafilatura's pages/s")
     print(
