@@ -47,13 +47,15 @@ class PatternSet:
 
     names: tuple[str, ...]
     anchored: tuple[_Anchored, ...]
-    floating: tuple[tuple[NamedPattern, bool], ...]  # (rule, run on lower-cased text?)
+    # (pattern, run on lower-cased text?, name, requires): flat tuples, as search() runs
+    # for every block and every class name of a page.
+    floating: tuple[tuple[re.Pattern[str], bool, str, tuple[str, ...]], ...]
 
     @classmethod
     def of(cls, rules: tuple[NamedPattern, ...]) -> PatternSet:
         groups: dict[int, list[str]] = {}
         guarded: dict[int, list[tuple[int, NamedPattern]]] = {}
-        floating: list[tuple[NamedPattern, bool]] = []
+        floating: list[tuple[re.Pattern[str], bool, str, tuple[str, ...]]] = []
         for index, rule in enumerate(rules):
             source, flags = rule.pattern.pattern, rule.pattern.flags
             fold = bool(flags & re.IGNORECASE)
@@ -67,7 +69,7 @@ class PatternSet:
                 else:
                     groups[flags].append(f"(?P<g{index}>{source[1:]})")
             else:
-                floating.append((bare, fold))
+                floating.append((bare.pattern, fold, rule.name, rule.requires))
         anchored = tuple(
             (
                 re.compile("|".join(parts), flags & ~re.IGNORECASE) if parts else None,
@@ -92,10 +94,16 @@ class PatternSet:
                     return rule.name
             if winner < len(self.names):
                 return self.names[winner]
-        for rule, fold in self.floating:
+        for pattern, fold, name, requires in self.floating:
             subject = lowered if fold else text
-            if rule.may_match(subject) and rule.pattern.search(subject):
-                return rule.name
+            if requires:
+                for word in requires:
+                    if word in subject:
+                        break
+                else:
+                    continue  # no literal the rule needs: the regex cannot match
+            if pattern.search(subject):
+                return name
         return None
 
 
