@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from scrapy.utils.test import get_crawler
 
+from pipeline.dedup.fingerprint import fingerprints
 from pipeline.errors import EmptyBody, ExtractionFailed, HttpError, NotHtml, TooLarge
 from pipeline.extensions import DropStats, summarize
 from pipeline.items import Article, PageItem
@@ -111,10 +112,13 @@ def test_clean_and_extract_stages_inline_and_in_worker_processes(workers: int) -
     try:
         item = asyncio.run(clean.process_item(_page(body=ARTICLE_HTML)))
         assert (item.article is not None) is bool(workers)  # the pool extracts whole pages
+        assert (item.content_hash is not None) is bool(workers)  # and fingerprints them
         item = extract.process_item(item)
         assert item.article.title == "Harbour barrier approved"
         assert item.article.text.count("Paragraph") == 6
         assert "Copyright" not in item.article.text and "Home World" not in item.article.text
+        item = DedupPipeline(frozenset()).process_item(item)
+        assert (item.content_hash, item.simhash) == fingerprints(item.article.text)
         with pytest.raises(NotHtml):  # errors raised in a worker come back as counted drops
             asyncio.run(clean.process_item(_page(body=b"%PDF-1.5 \x00\x01 binary")))
     finally:

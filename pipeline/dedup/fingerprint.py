@@ -8,6 +8,7 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_MASK = (1 << 64) - 1
 
 
 def normalize_text(text: str) -> str:
@@ -18,44 +19,68 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of the normalized text; equal for the same article under two URLs."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    return _sha256(normalize_text(text))
 
 
-def _features(normalized: str) -> list[str]:
-    # Words for spaced scripts, character trigrams for CJK runs (no spaces to split on).
-    if len(_CJK.findall(normalized[:2000])) > 200:
-        compact = normalized.replace(" ", "")
-        return [compact[i : i + 3] for i in range(max(1, len(compact) - 2))]
-    words = normalized.split()
-    return [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
+def fingerprints(text: str) -> tuple[str, int]:
+    """``(content_hash, simhash)`` from one normalization of ``text``."""
+    normalized = normalize_text(text)
+    return _sha256(normalized), _simhash(normalized)
 
 
 def simhash(text: str) -> int:
-    """64-bit SimHash over 3-gram features, as a signed int64 (fits PostgreSQL BIGINT).
+    """64-bit SimHash over 3-gram features, as a signed int64 (fits PostgreSQL BIGINT)."""
+    return _simhash(normalize_text(text))
 
-    Per-bit counts are kept bit-sliced (a ripple-carry adder across 64 lanes), so each
-    feature costs a few integer ops instead of a 64-step Python loop.
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & _MASK).bit_count()
+
+
+def _sha256(normalized: str) -> str:
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def _tokens(normalized: str) -> list[str]:
+    # Words for spaced scripts, characters for CJK runs (no spaces to split on).
+    if len(_CJK.findall(normalized[:2000])) > 200:
+        return list(normalized.replace(" ", ""))
+    return normalized.split()
+
+
+def _simhash(normalized: str) -> int:
+    """SimHash of a normalized text.
+
+    Each distinct token is hashed once (blake2b, stable across processes) and a 3-gram's
+    feature is the XOR of its tokens' hashes rotated by position, so a page costs one hash
+    per distinct word rather than one per 3-gram. Per-bit counts are kept bit-sliced (a
+    ripple-carry adder across 64 lanes): a few integer ops per feature, not a 64-step loop.
     """
+    cache: dict[str, tuple[int, int, int]] = {}
+    rows = []
+    for token in _tokens(normalized):
+        row = cache.get(token)
+        if row is None:
+            h = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest())
+            row = (h, (h << 21 | h >> 43) & _MASK, (h << 42 | h >> 22) & _MASK)
+            cache[token] = row
+        rows.append(row)
+    if len(rows) < 3:
+        rows = rows + [(0, 0, 0)] * (3 - len(rows))
     planes: list[int] = []  # planes[i] holds bit i of every lane's count
     total = 0
-    for feature in _features(normalize_text(text)):
-        carry = int.from_bytes(
-            hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "big"
-        )
+    for i in range(len(rows) - 2):
+        carry = rows[i][0] ^ rows[i + 1][1] ^ rows[i + 2][2]
         total += 1
-        for i, plane in enumerate(planes):
-            planes[i], carry = plane ^ carry, plane & carry
+        for level, plane in enumerate(planes):
+            planes[level], carry = plane ^ carry, plane & carry
             if not carry:
                 break
         if carry:
             planes.append(carry)
     value = 0
     for bit in range(64):
-        ones = sum(((plane >> bit) & 1) << i for i, plane in enumerate(planes))
+        ones = sum(((plane >> bit) & 1) << level for level, plane in enumerate(planes))
         if 2 * ones > total:
             value |= 1 << bit
     return value - (1 << 64) if value >= 1 << 63 else value
-
-
-def hamming(a: int, b: int) -> int:
-    return ((a ^ b) & ((1 << 64) - 1)).bit_count()

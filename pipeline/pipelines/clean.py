@@ -75,7 +75,8 @@ class CleanPipeline:
         }
         with extraction_drops(item, "cleaning"):
             if self.pool is not None:
-                item.article = await self.pool.extract(item.body, item.url, **page)
+                extracted = await self.pool.extract(item.body, item.url, **page)
+                item.article, item.content_hash, item.simhash = extracted
             else:
                 item.prepared = prepare_page(item.body, item.url, **page)
         return item

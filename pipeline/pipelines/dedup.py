@@ -1,5 +1,7 @@
 """Dedup stage: canonical URL, every URL key of the page, and content fingerprints.
 
+(With extraction worker processes, the fingerprints arrive computed with the article.)
+
 The decision itself is the database's (unique constraints in the store stage), so that
 concurrent crawlers cannot race; this stage computes the keys.
 """
@@ -10,7 +12,7 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from pipeline.dedup.fingerprint import content_hash, simhash
+from pipeline.dedup.fingerprint import fingerprints
 from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url, choose_canonical
 from pipeline.errors import ExtractionFailed
 from pipeline.items import PageItem
@@ -37,6 +39,6 @@ class DedupPipeline:
                 if key not in keys:
                     keys.append(key)
         item.url_keys = keys
-        item.content_hash = content_hash(article.text)
-        item.simhash = simhash(article.text)
+        if item.content_hash is None or item.simhash is None:  # not done in a worker process
+            item.content_hash, item.simhash = fingerprints(article.text)
         return item

@@ -54,6 +54,7 @@ class ExtractPipeline:
                 finally:
                     item.prepared = None  # the tree is large; free it before storage batches items
             for page in item.hints.get("pages") or ():
+                item.content_hash = item.simhash = None  # the text grows: fingerprint it again
                 merge_page(
                     item.article,
                     extract(page["body"], page["url"], headers=page.get("headers"), source=source),

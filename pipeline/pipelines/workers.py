@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 def _warm_up() -> None:
     # Import the extractor once per worker, not on its first page.
+    import pipeline.dedup.fingerprint
     import pipeline.extraction  # noqa: F401
 
 
@@ -34,10 +35,13 @@ def _extract(
     source: SourceConfig | None,
     fetched_at: datetime | None,
     hints: Mapping[str, Any],
-) -> Article:
+) -> tuple[Article, str, int]:
+    from pipeline.dedup.fingerprint import fingerprints
     from pipeline.extraction import extract
 
-    return extract(body, url, source=source, headers=headers, fetched_at=fetched_at, hints=hints)
+    article = extract(body, url, source=source, headers=headers, fetched_at=fetched_at, hints=hints)
+    # The text's fingerprints are CPU work on data already here: compute them off the reactor.
+    return (article, *fingerprints(article.text))
 
 
 def worker_count(setting: int | str | None) -> int:
@@ -63,7 +67,8 @@ class ExtractorPool:
         source: SourceConfig | None,
         fetched_at: datetime | None,
         hints: Mapping[str, Any],
-    ) -> Article:
+    ) -> tuple[Article, str, int]:
+        """The article and its text's (content_hash, simhash)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self.executor, _extract, body, url, dict(headers), source, fetched_at, dict(hints)
