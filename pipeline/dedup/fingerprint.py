@@ -9,6 +9,8 @@ import unicodedata
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MASK = (1 << 64) - 1
+# translate() tables mapping a byte to its bit j (0 or 1): per-bit counts in C.
+_BIT_OF_BYTE = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
 
 
 def normalize_text(text: str) -> str:
@@ -53,8 +55,9 @@ def _simhash(normalized: str) -> int:
 
     Each distinct token is hashed once (blake2b, stable across processes) and a 3-gram's
     feature is the XOR of its tokens' hashes rotated by position, so a page costs one hash
-    per distinct word rather than one per 3-gram. Per-bit counts are kept bit-sliced (a
-    ripple-carry adder across 64 lanes): a few integer ops per feature, not a 64-step loop.
+    per distinct word rather than one per 3-gram. The per-bit majority is counted in C:
+    the features are packed into bytes, and each bit position's count is a slice, a
+    translate() and a count() over them, instead of a Python loop per feature.
     """
     cache: dict[str, tuple[int, int, int]] = {}
     rows = []
@@ -67,20 +70,13 @@ def _simhash(normalized: str) -> int:
         rows.append(row)
     if len(rows) < 3:
         rows = rows + [(0, 0, 0)] * (3 - len(rows))
-    planes: list[int] = []  # planes[i] holds bit i of every lane's count
-    total = 0
-    for i in range(len(rows) - 2):
-        carry = rows[i][0] ^ rows[i + 1][1] ^ rows[i + 2][2]
-        total += 1
-        for level, plane in enumerate(planes):
-            planes[level], carry = plane ^ carry, plane & carry
-            if not carry:
-                break
-        if carry:
-            planes.append(carry)
+    features = [a[0] ^ b[1] ^ c[2] for a, b, c in zip(rows, rows[1:], rows[2:], strict=False)]
+    count = len(features)
+    packed = b"".join([f.to_bytes(8, "little") for f in features])
     value = 0
-    for bit in range(64):
-        ones = sum(((plane >> bit) & 1) << level for level, plane in enumerate(planes))
-        if 2 * ones > total:
-            value |= 1 << bit
+    for byte in range(8):
+        lane = packed[byte::8]  # byte `byte` of every feature
+        for bit in range(8):
+            if 2 * lane.translate(_BIT_OF_BYTE[bit]).count(1) > count:
+                value |= 1 << (8 * byte + bit)
     return value - (1 << 64) if value >= 1 << 63 else value
