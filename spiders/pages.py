@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -22,6 +23,16 @@ from twisted.python.failure import Failure
 
 _NEXT_TEXT = re.compile(
     r"^\s*(下一页|下页|next(\s+page)?|more|older(\s+posts|\s+articles)?)\s*[>»›→]*\s*$", re.I
+)
+# Anchors/links that could be "next page" links, selected in C so the Python check below
+# runs on a handful of elements instead of every link of the page (a superset of what
+# _NEXT_TEXT and rel=next accept: the exact test is still made in Python).
+_REL_NEXT = "contains(concat(' ', translate(normalize-space(@rel), 'NEXT', 'next'), ' '), ' next ')"
+_LABEL = "translate(concat(., ' ', @title, ' ', @aria-label), 'NEXTMORLD', 'nextmorld')"
+_NEXT_CANDIDATES = etree.XPath(
+    f"//link[@href][{_REL_NEXT}]"
+    f" | //a[@href][{_REL_NEXT} or contains({_LABEL}, 'next') or contains({_LABEL}, 'more')"
+    f" or contains({_LABEL}, 'older') or contains({_LABEL}, '下一页') or contains({_LABEL}, '下页')]"
 )
 _PAGE_PARAMS = frozenset({"page", "p", "pg", "pn", "pagenum", "page_no", "pageno", "start"})
 _PAGE_SUFFIX = re.compile(r"(?:[_-](?:p|page)?\d{1,3})(?=\.s?html?$)|/(?:page/)?\d{1,3}/?$", re.I)
@@ -118,7 +129,7 @@ def next_page_links(response: Response) -> list[str]:
     root = response.selector.root
     by_rel: list[str] = []
     by_text: list[str] = []
-    for element in root.iter("link", "a"):
+    for element in _NEXT_CANDIDATES(root):
         href = element.get("href")
         if not href:
             continue
