@@ -63,7 +63,11 @@ def test_a_full_source_file_loads_into_the_dataclasses(tmp_path: Path) -> None:
         (("name: local_news", "name: Local News"), "name", "lower-case"),
         (("language: zh", "language: Chinese"), "language", "language code"),
         (("timezone: Asia/Shanghai", "timezone: Mars/Olympus"), "timezone", "IANA"),
-        (("*/15 6-23 * * mon-fri", "*/15 25 * * *"), "schedule", "higher than the maximum value (23)"),
+        (
+            ("*/15 6-23 * * mon-fri", "*/15 25 * * *"),
+            "schedule",
+            "higher than the maximum value (23)",
+        ),
         (("*/15 6-23 * * mon-fri", "hourly"), "schedule", "expected 5"),
         (("max_pages: 50", "max_pages: -1"), "limits.max_pages", "positive whole number"),
         (("max_depth: 2", "max_deep: 2"), "limits.max_deep", "unknown field"),
