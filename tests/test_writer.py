@@ -381,3 +381,40 @@ def test_missing_schema_spools_instead_of_dropping(database_server: str, tmp_pat
         engine.dispose()
     finally:
         drop_database(database_server, name)
+
+
+def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
+    outage_db: tuple[str, str], database_server: str, tmp_path: Path
+) -> None:
+    url, name = outage_db
+    spool = tmp_path / "spool"
+    engine = get_engine(url, connect_args={"connect_timeout": 2})
+    now = [0.0]
+    writer = ArticleWriter(
+        engine, batch_size=1, spool_dir=spool, retries=3, retry_backoff=0.2,
+        clock=lambda: now[0], outage_seconds=30.0,
+    )  # fmt: skip
+    assert len(writer.add(record(1))) == 1
+
+    _allow_connections(database_server, name, False)
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailable):
+        writer.add(record(2))  # the first failure retries with backoff: 0.2 + 0.4 + 0.8 s
+    assert time.monotonic() - started >= 1.4
+    started = time.monotonic()
+    for n in (3, 4, 5):  # within the outage window: one attempt each, no sleeping
+        with pytest.raises(StorageUnavailable):
+            writer.add(record(n))
+    assert time.monotonic() - started < 1.0
+
+    _allow_connections(database_server, name, True)
+    now[0] = 5.0  # still inside the window: one attempt, which now succeeds …
+    assert [r.outcome for r in writer.add(record(6))] == [WriteOutcome.STORED]
+    # … and the next flush writes what this writer spooled meanwhile.
+    replayed = writer.flush()
+    assert sorted(r.record.canonical_url for r in replayed) == sorted(
+        record(n).canonical_url for n in (2, 3, 4, 5)
+    )
+    assert rows(engine, "SELECT count(*) FROM articles") == [(6,)]
+    assert list(spool.iterdir()) == []
+    engine.dispose()

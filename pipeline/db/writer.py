@@ -566,6 +566,7 @@ class ArticleWriter:
         retry_backoff: float = 0.5,
         replay: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        outage_seconds: float = 30.0,
     ) -> None:
         self.engine = engine
         self.batch_size = max(1, batch_size)
@@ -578,6 +579,10 @@ class ArticleWriter:
         self._oldest: float | None = None
         self._replay_due = replay
         self._closed = False
+        # After a batch had to be spooled, later batches try once without backoff until
+        # this time: a crawl must not stall seconds per batch while the server is away.
+        self.outage_seconds = outage_seconds
+        self._outage_until: float | None = None
         # Records the server refused (never retried, never spooled); logged one by one.
         self.rejected = 0
 
@@ -629,12 +634,19 @@ class ArticleWriter:
         return results
 
     def _write_or_spool(self, batch: list[ArticleRecord]) -> list[WriteResult]:
-        for attempt in range(self.retries + 1):
+        in_outage = self._outage_until is not None and self._clock() < self._outage_until
+        retries = 0 if in_outage else self.retries
+        for attempt in range(retries + 1):
             try:
-                return self._write_isolating_bad_rows(batch)
+                results = self._write_isolating_bad_rows(batch)
+                if self._outage_until is not None:
+                    # Back after an outage: what this run spooled is written on the next flush.
+                    self._outage_until, self._replay_due = None, True
+                return results
             except ConnectionLost as exc:
                 cause = str(exc)
-                if attempt < self.retries:
+                self._outage_until = self._clock() + self.outage_seconds
+                if attempt < retries:
                     delay = self.retry_backoff * 2**attempt
                     logger.warning("database write failed (%s); retry in %.1fs", cause, delay)
                     time.sleep(delay)
