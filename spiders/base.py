@@ -456,10 +456,12 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newsmill/errors/{kind}")
             self.logger.info("%s failed (%s): %s", request.url, kind, failure.getErrorMessage())
         if self.crawl_state and request.meta.get(META_KIND) == "article":
-            status = failure.value.response.status if failure.check(HttpError) else None
-            self.crawl_state.record_error(
-                request.url, status, failure.check(IgnoreRequest) is not None
-            )
+            http_error = failure.check(HttpError) is not None
+            status = failure.value.response.status if http_error else None
+            # HttpError subclasses IgnoreRequest, but a 404 was fetched: record it (it is
+            # rechecked on the gone schedule), don't just release it like a robots.txt skip.
+            ignored = failure.check(IgnoreRequest) is not None and not http_error
+            self.crawl_state.record_error(request.url, status, ignored)
         return None
 
     # Signal handlers: each crawler runs one spider, so every signal here is this spider's.

@@ -222,3 +222,23 @@ def test_database_outage_mid_crawl_loses_no_article(
     with clean_db.connect() as conn:
         rows = conn.execute(text("SELECT canonical_url FROM articles")).scalars().all()
     assert sorted(urlsplit(u).path for u in rows) == sorted(expected)
+
+
+def test_second_crawl_does_not_refetch_a_404_or_stored_articles(
+    clean_db: Engine,
+    database_env: dict[str, str],
+    fresh_web: FixtureWeb,
+    web_manifest: Manifest,
+    tmp_path: Path,
+) -> None:
+    write_demo_sources(fresh_web, tmp_path)
+    cmd = [*NEWSMILL, "crawl", "--source", "ledger", "-a", f"sources_dir={tmp_path}", "--quiet"]
+    assert _run(cmd, database_env).returncode == 0
+    not_found = [e.path for e in web_manifest.errors("ledger") if e.kind == "not_found"]
+    assert not_found
+    fresh_web.reset()
+    assert _run(cmd, database_env).returncode == 0
+    fetched = {r.path for r in fresh_web.requests("ledger")}
+    assert not fetched & set(not_found)  # gone pages wait for the monthly recheck
+    stored = {a.path for a in web_manifest.unique_articles(["ledger"])}
+    assert not fetched & stored
