@@ -123,3 +123,14 @@ def test_clean_and_extract_stages_inline_and_in_worker_processes(workers: int) -
             asyncio.run(clean.process_item(_page(body=b"%PDF-1.5 \x00\x01 binary")))
     finally:
         clean.spider_closed(None)
+
+
+def test_extract_stage_without_clean_stage_is_a_plain_drop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from pipeline.pipelines.extract import ExtractPipeline
+
+    stage = ExtractPipeline.from_crawler(get_crawler())
+    with pytest.raises(ExtractionFailed, match="clean stage did not run"):
+        stage.process_item(_page())
+    assert "crashed" not in caplog.text  # a known drop is not logged as a crash

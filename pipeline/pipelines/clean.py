@@ -15,7 +15,7 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from pipeline.errors import ExtractionFailed, NotHtml
+from pipeline.errors import ExtractionFailed, NotHtml, PageDropped
 from pipeline.extraction import ExtractionError, NotHtmlError, prepare_page
 from pipeline.items import PageItem
 from pipeline.pipelines.sourcing import SourceLookup
@@ -34,6 +34,8 @@ def extraction_drops(item: PageItem, stage: str) -> Iterator[None]:
     """Turn whatever extraction raises into a counted drop: one bad page never stops a crawl."""
     try:
         yield
+    except PageDropped:
+        raise  # already a counted drop
     except NotHtmlError as exc:
         raise NotHtml(f"{item.url}: {exc}") from exc
     except ExtractionError as exc:
