@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.fixtureweb.stories import Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,25 @@ class ExpectedArticle:
     declared_charset: str | None = None  # when the declared charset is wrong
     in_feeds: bool = True
     in_sitemaps: bool = True
+
+    @classmethod
+    def from_story(cls, site: str, story: Story, language: str, **extra: Any) -> ExpectedArticle:
+        """What a site's ``story`` must be stored as; ``extra`` sets the site-specific fields."""
+        from pipeline.fixtureweb.markup import body_text
+
+        fields: dict[str, Any] = {
+            "site": site,
+            "path": story.path,
+            "title": story.title,
+            "published": story.published,
+            "authors": story.authors,
+            "sentence": story.sentence,
+            "language": language,
+            "section": story.section,
+            "lead": story.lead,
+            "text": body_text(story.blocks),
+        }
+        return cls(**{**fields, **extra})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pipeline.fixtureweb.exchange import (
     text_response,
 )
 from pipeline.fixtureweb.expectations import ErrorURL, ExpectedArticle, SiteManifest
-from pipeline.fixtureweb.markup import body_text, esc, load_template, render_block
+from pipeline.fixtureweb.markup import esc, load_template, render_block
 from pipeline.fixtureweb.stories import Story
 
 NAME = "huxin"
@@ -46,17 +46,10 @@ class HuxinSite:
     # -- manifest --------------------------------------------------------------------------
     def manifest(self) -> SiteManifest:
         articles = tuple(
-            ExpectedArticle(
-                site=NAME,
-                path=s.path,
-                title=s.title,
-                published=s.published,
-                authors=s.authors,
-                sentence=s.sentence,
-                language="zh",
-                section=s.section,
-                lead=s.lead,
-                text=body_text(s.blocks),
+            ExpectedArticle.from_story(
+                NAME,
+                s,
+                "zh",
                 declared_charset="utf-8" if self.is_wrong_charset(s) else None,
                 in_feeds=False,
             )

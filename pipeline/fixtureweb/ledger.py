@@ -86,17 +86,11 @@ class LedgerSite:
                 story.key
             )
             articles.append(
-                ExpectedArticle(
-                    site=NAME,
-                    path=story.path,
-                    title=story.title,
-                    published=story.published,
-                    authors=story.authors,
-                    sentence=story.sentence,
-                    language="en",
-                    section=story.section,
+                ExpectedArticle.from_story(
+                    NAME,
+                    story,
+                    "en",
                     modified=story.modified,
-                    lead=story.lead,
                     text=body_text((*story.blocks, *story.page2_blocks)),
                     other_paths=tuple(other),
                     pages=2 if story.page2_blocks else 1,

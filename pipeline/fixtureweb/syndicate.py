@@ -16,7 +16,7 @@ from pipeline.fixtureweb.exchange import (
     text_response,
 )
 from pipeline.fixtureweb.expectations import ExpectedArticle, SiteManifest
-from pipeline.fixtureweb.markup import body_text, esc, join_names, load_template, render_block
+from pipeline.fixtureweb.markup import esc, join_names, load_template, render_block
 from pipeline.fixtureweb.stories import Story, compose_blocks
 
 NAME = "syndicate"
@@ -155,17 +155,10 @@ class SyndicateSite:
         for story in self.stories:
             original = self.original_of(story)
             articles.append(
-                ExpectedArticle(
-                    site=NAME,
-                    path=story.path,
-                    title=story.title,
-                    published=story.published,
-                    authors=story.authors,
-                    sentence=story.sentence,
-                    language="en",
-                    section=story.section,
-                    lead=story.lead,
-                    text=body_text(story.blocks),
+                ExpectedArticle.from_story(
+                    NAME,
+                    story,
+                    "en",
                     duplicate_of=("ledger", original.path) if original else None,
                     in_sitemaps=False,
                 )
