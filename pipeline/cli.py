@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import NewsmillError
+from pipeline.user_errors import NewsmillError
 
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "pipeline.settings")
 

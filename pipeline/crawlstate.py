@@ -32,7 +32,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from pipeline.dedup.urls import canonical_url
-from pipeline.errors import NewsmillError
+from pipeline.user_errors import NewsmillError
 
 logger = logging.getLogger(__name__)
 

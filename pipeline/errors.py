@@ -1,20 +1,15 @@
-"""Exceptions: one DropItem subclass per drop reason, and configuration errors for users."""
+"""Exceptions: one DropItem subclass per drop reason (and, re-exported, the errors for users)."""
 
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-
-class NewsmillError(Exception):
-    """An error with a message meant for the user; the CLI prints it without a traceback."""
-
-
-class DatabaseUnavailable(NewsmillError):
-    """The configured database cannot be reached or used."""
-
-
-class SourceConfigError(NewsmillError):
-    """A sources/*.yaml file is invalid; the message names the file and field."""
+# Re-exported: the errors for users live apart so that importing them does not import Scrapy.
+from pipeline.user_errors import (  # noqa: F401
+    DatabaseUnavailable,
+    NewsmillError,
+    SourceConfigError,
+)
 
 
 class PageDropped(DropItem):

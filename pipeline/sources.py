@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from apscheduler.triggers.cron import CronTrigger
 
-from pipeline.errors import SourceConfigError
+from pipeline.user_errors import SourceConfigError
 
 
 @dataclass(frozen=True, slots=True)

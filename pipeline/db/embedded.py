@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 import psutil
 
-from pipeline.errors import DatabaseUnavailable
+from pipeline.user_errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-from pipeline.errors import DatabaseUnavailable
+from pipeline.user_errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from pipeline.db.embedded import newsmill_home
-from pipeline.errors import DatabaseUnavailable
+from pipeline.user_errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 

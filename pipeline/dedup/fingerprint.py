@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -11,10 +12,16 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MASK = (1 << 64) - 1
 # translate() tables mapping a byte to its bit j (0 or 1): per-bit counts in C.
 _BIT_OF_BYTE = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
+# ASCII bytes: letters and digits kept (lower-cased), everything else a space, as _NON_WORD does.
+_ASCII_FOLD = bytes(c if chr(c).isalnum() else 32 for c in range(128)).lower() + bytes(128)
 
 
 def normalize_text(text: str) -> str:
     """Fold what differs between copies of one text: width, case, punctuation, whitespace."""
+    if text.isascii():
+        # Same result as the Unicode path (ASCII is already NFKC and casefolds to lower()),
+        # from one translate() in C instead of a regex over every character.
+        return " ".join(text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split())
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _NON_WORD.sub(" ", folded).strip()
 
@@ -45,7 +52,7 @@ def _sha256(normalized: str) -> str:
 
 def _tokens(normalized: str) -> list[str]:
     # Words for spaced scripts, characters for CJK runs (no spaces to split on).
-    if len(_CJK.findall(normalized[:2000])) > 200:
+    if not normalized.isascii() and len(_CJK.findall(normalized[:2000])) > 200:
         return list(normalized.replace(" ", ""))
     return normalized.split()
 
@@ -53,26 +60,25 @@ def _tokens(normalized: str) -> list[str]:
 def _simhash(normalized: str) -> int:
     """SimHash of a normalized text.
 
-    Each distinct token is hashed once (blake2b, stable across processes) and a 3-gram's
-    feature is the XOR of its tokens' hashes rotated by position, so a page costs one hash
-    per distinct word rather than one per 3-gram. The per-bit majority is counted in C:
-    the features are packed into bytes, and each bit position's count is a slice, a
-    translate() and a count() over them, instead of a Python loop per feature.
+    Tokens are hashed with blake2b (stable across processes), memoized: news vocabulary
+    repeats from page to page. The token hashes are joined into one byte string H, 8 bytes per
+    token, and feature i is H[8i:8i+8] ^ H[8i+11:8i+19] ^ H[8i+21:8i+29]: it mixes tokens
+    i to i+3 at different byte offsets, so it is a shingle feature and word order counts.
+    All features come from three slices XORed as big integers, in C. The per-bit majority
+    is counted in C too: each bit position's count is a slice, a translate() and a count()
+    over the packed features.
     """
-    cache: dict[str, tuple[int, int, int]] = {}
-    rows = []
-    for token in _tokens(normalized):
-        row = cache.get(token)
-        if row is None:
-            h = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest())
-            row = (h, (h << 21 | h >> 43) & _MASK, (h << 42 | h >> 22) & _MASK)
-            cache[token] = row
-        rows.append(row)
-    if len(rows) < 3:
-        rows = rows + [(0, 0, 0)] * (3 - len(rows))
-    features = [a[0] ^ b[1] ^ c[2] for a, b, c in zip(rows, rows[1:], rows[2:], strict=False)]
-    count = len(features)
-    packed = b"".join([f.to_bytes(8, "little") for f in features])
+    tokens = _tokens(normalized)
+    if len(tokens) < 4:
+        tokens = tokens + [""] * (4 - len(tokens))
+    joined = b"".join(map(_token_hash, tokens))
+    count = len(tokens) - 3
+    size = 8 * count
+    packed = (
+        int.from_bytes(joined[:size])
+        ^ int.from_bytes(joined[11 : 11 + size])
+        ^ int.from_bytes(joined[21 : 21 + size])
+    ).to_bytes(size)
     value = 0
     for byte in range(8):
         lane = packed[byte::8]  # byte `byte` of every feature
@@ -80,3 +86,8 @@ def _simhash(normalized: str) -> int:
             if 2 * lane.translate(_BIT_OF_BYTE[bit]).count(1) > count:
                 value |= 1 << (8 * byte + bit)
     return value - (1 << 64) if value >= 1 << 63 else value
+
+
+@functools.lru_cache(maxsize=65536)
+def _token_hash(token: str) -> bytes:
+    return hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()

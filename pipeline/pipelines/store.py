@@ -1,19 +1,27 @@
 """Store stage: batched upserts into PostgreSQL; the database's constraints decide duplicates.
 
-Writes are batched by size and by time (a reactor timer) and flushed on spider close.
-Each run is recorded in crawl_runs with its final stats.
+Writes are batched by size and by time (a reactor timer) and flushed when the spider
+closes. Every writer call runs on one thread of its own, in order, so the reactor keeps
+fetching and extracting while PostgreSQL works on a batch (a batch of 200 takes tens of
+milliseconds, and seconds of retries when the server is away). If writes fall behind,
+``process_item`` waits, which holds Scrapy's item processing back instead of queueing
+without bound. Each run is recorded in crawl_runs with its final stats.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from twisted.internet import task
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer, task, threads
+from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from pipeline.db.runs import finish_run, start_run
 from pipeline.db.session import get_engine, resolve_database_url
@@ -82,6 +90,11 @@ class StorePipeline:
         self.run_id: int | None = None
         self._timer: task.LoopingCall | None = None
         self._rejected_seen = 0
+        # The writer's own thread, its queue length, and items waiting for it to catch up.
+        self._thread: ThreadPool | None = None
+        self._queued = 0
+        self._max_queued = 2 * batch_size
+        self._waiting: list[defer.Deferred[None]] = []
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -105,15 +118,23 @@ class StorePipeline:
         )
         source = getattr(spider, "source_name", None)
         self.run_id = start_run(self.engine, spider.name, source)
+        self._thread = ThreadPool(1, 1, name="newsmill-store")
+        self._thread.start()
         self._timer = task.LoopingCall(self._flush_if_due)
         self._timer.start(max(self.flush_seconds / 2, 0.1), now=False)
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    async def close_spider(self) -> None:
+        """Write what is queued; Scrapy waits for this before the spider_closed signal."""
         if self._timer is not None and self._timer.running:
             self._timer.stop()
-        if self.writer is not None:
-            self._guarded(self.writer.flush)
-            self.writer.close()
+        if self.writer is None or self._thread is None:
+            return
+        try:
+            await maybe_deferred_to_future(self._submit(self.writer.close))
+        finally:
+            self._thread.stop()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
         if self.run_id is not None and self.engine is not None:
             stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
             status = "finished" if reason == "finished" else reason
@@ -124,26 +145,51 @@ class StorePipeline:
         if self.engine is not None:
             self.engine.dispose()
 
-    def process_item(self, item: PageItem) -> PageItem:
+    async def process_item(self, item: PageItem) -> PageItem:
         if self.writer is None:
             raise StorageFailed("the store stage was not opened")
-        record = record_from_item(item)
-        self._guarded(lambda: self.writer.add(record))  # type: ignore[union-attr]
+        self._submit(self.writer.add, record_from_item(item))
         # The body and tree are stored or queued; keep the item light for other consumers.
         item.body = b""
+        if self._queued > self._max_queued:
+            waiting: defer.Deferred[None] = defer.Deferred()
+            self._waiting.append(waiting)
+            await maybe_deferred_to_future(waiting)
         return item
 
     def _flush_if_due(self) -> None:
-        if self.writer is not None:
-            self._guarded(self.writer.flush_if_due)
+        if self.writer is not None and self._queued == 0:
+            self._submit(self.writer.flush_if_due)
 
-    def _guarded(self, write: Any) -> None:
-        try:
-            self._count(write())
-        except StorageUnavailable as exc:
-            # The writer spooled the batch to disk; it is replayed on the next start.
-            self.stats.inc_value("newsmill/spooled", exc.count)
-            logger.error("database unavailable, %d articles spooled to %s", exc.count, exc.path)
+    def _submit(self, call: Callable[..., list[WriteResult]], *args: Any) -> defer.Deferred[None]:
+        """Run a writer call on the writer's thread; count its results back on the reactor."""
+        assert self._thread is not None
+        self._queued += 1
+        from twisted.internet import reactor
+
+        done = threads.deferToThreadPool(reactor, self._thread, _spooling, call, *args)
+        return done.addBoth(self._written)
+
+    def _written(
+        self, outcome: tuple[list[WriteResult], StorageUnavailable | None] | Failure
+    ) -> None:
+        self._queued -= 1
+        if isinstance(outcome, Failure):
+            # A bug in the writer, not the database's state (that spools): log it and
+            # count it so the run's summary shows it, as Scrapy does for a failing item.
+            self.stats.inc_value(f"newsmill/errors/pipeline/{outcome.type.__name__}")
+            logger.error("article writer failed", exc_info=outcome.value)
+        else:
+            results, spooled = outcome
+            self._count(results)
+            if spooled is not None:
+                # The writer spooled the batch to disk; it is replayed on the next start.
+                self.stats.inc_value("newsmill/spooled", spooled.count)
+                logger.error(
+                    "database unavailable, %d articles spooled to %s", spooled.count, spooled.path
+                )
+        while self._waiting and self._queued <= self._max_queued:
+            self._waiting.pop(0).callback(None)
 
     def _count(self, results: list[WriteResult]) -> None:
         for result in results:
@@ -154,6 +200,16 @@ class StorePipeline:
                 "newsmill/dropped/storage_failed", self.writer.rejected - self._rejected_seen
             )
             self._rejected_seen = self.writer.rejected
+
+
+def _spooling(
+    call: Callable[..., list[WriteResult]], *args: Any
+) -> tuple[list[WriteResult], StorageUnavailable | None]:
+    # On the writer's thread: a spooled batch is an outcome to report, not an error.
+    try:
+        return call(*args), None
+    except StorageUnavailable as exc:
+        return [], exc
 
 
 def _jsonable(value: Any) -> Any:

@@ -57,6 +57,10 @@ class ExtractorPool:
         context = multiprocessing.get_context("forkserver")
         self.executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
         self.workers = workers
+        # Start the workers and their imports now, while robots.txt, feeds and sitemaps are
+        # fetched, instead of making the first article wait for them.
+        for _ in range(workers):
+            self.executor.submit(_warm_up)
 
     async def extract(
         self,
