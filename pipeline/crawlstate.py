@@ -80,6 +80,12 @@ class KnownUrl:
     published: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    drop_reason: str | None = None  # why the last fetch stored nothing (None: it did, or no reason)
+
+
+# Failures without a response that the same request would hit again (the page is over
+# DOWNLOAD_MAXSIZE): rechecked like a dropped page, not on every run like a timeout.
+PERSISTENT_ERRORS = frozenset({"too_large"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +108,15 @@ def due_at(
     published: datetime | None,
     now: datetime,
     policy: RecheckPolicy,
+    reason: str | None = None,
 ) -> datetime | None:
     """When a URL last fetched at ``fetched_at`` with this outcome is due again (None: never).
 
     Computed from the current policy at lookup time, so changed recheck settings apply to
     everything already crawled.
     """
+    if status is None and reason in PERSISTENT_ERRORS:
+        return fetched_at + timedelta(hours=policy.dropped_recheck_hours)
     if status is None or status >= 500 or status == 429:
         return fetched_at  # transient: due on the next run
     if stored or status == 304:
@@ -144,6 +153,7 @@ def plan_fetch(
         published=reference,
         now=now,
         policy=policy,
+        reason=known.drop_reason,
     )
     if due is None or due > now:
         return None
@@ -159,7 +169,7 @@ _LOOKUP = text(
     """
     SELECT c.url, c.key,
            s.url IS NOT NULL AS in_state, s.stored, s.status, s.fetched_at, s.first_seen,
-           s.published, s.etag, s.last_modified,
+           s.published, s.etag, s.last_modified, s.drop_reason,
            a.id AS article_id, a.fetched_at AS a_fetched_at, a.first_seen AS a_first_seen,
            a.published AS a_published, a.etag AS a_etag, a.last_modified AS a_last_modified
     FROM unnest(CAST(:urls AS text[]), CAST(:keys AS text[])) AS c(url, key)
@@ -222,11 +232,12 @@ _RELEASE = text(
 _RECORD_FETCH = text(
     """
     INSERT INTO crawl_state AS s (url, source, first_seen, claimed_by, claimed_at, fetched_at,
-                                  status, etag, last_modified, fetch_count)
-    VALUES (:url, :source, :now, :run, :now, :now, :status, :etag, :last_modified, 1)
+                                  status, etag, last_modified, fetch_count, drop_reason)
+    VALUES (:url, :source, :now, :run, :now, :now, :status, :etag, :last_modified, 1, :reason)
     ON CONFLICT (url) DO UPDATE SET
         fetched_at = EXCLUDED.fetched_at,
         status = EXCLUDED.status,
+        drop_reason = EXCLUDED.drop_reason,
         etag = CASE WHEN EXCLUDED.status = 304 THEN s.etag ELSE EXCLUDED.etag END,
         last_modified = CASE WHEN EXCLUDED.status = 304 THEN s.last_modified
                              ELSE EXCLUDED.last_modified END,
@@ -296,6 +307,7 @@ class CrawlState:
                 published=row["published"] or row["a_published"],
                 etag=row["etag"] or row["a_etag"],
                 last_modified=row["last_modified"] or row["a_last_modified"],
+                drop_reason=row["drop_reason"] if in_state else None,
             )
         return known
 
@@ -380,8 +392,14 @@ class CrawlState:
             with self.engine.begin() as conn:
                 conn.execute(_RELEASE, {"urls": urls, "run": self.run_id})
 
-    def record_fetch(self, url: str, status: int | None, headers: Mapping[str, str]) -> None:
-        """An article URL was fetched (status None: no response); buffered."""
+    def record_fetch(
+        self,
+        url: str,
+        status: int | None,
+        headers: Mapping[str, str],
+        reason: str | None = None,
+    ) -> None:
+        """An article URL was fetched (status None: no response, ``reason`` says why); buffered."""
         self._fetches[url] = {
             "url": url,
             "source": self.source,
@@ -390,15 +408,21 @@ class CrawlState:
             "status": status,
             "etag": headers.get("etag"),
             "last_modified": headers.get("last-modified"),
+            "reason": reason,
         }
         self._maybe_flush()
 
-    def record_error(self, url: str, status: int | None, ignored: bool = False) -> None:
-        """A failed article request; an ignored one (robots.txt, offsite) is only unclaimed."""
+    def record_error(
+        self, url: str, status: int | None, ignored: bool = False, kind: str | None = None
+    ) -> None:
+        """A failed article request (``kind``: the newsmill/errors/<kind> bucket).
+
+        An ignored one (robots.txt, offsite) is only unclaimed.
+        """
         if ignored:
             self.release([url])
             return
-        self.record_fetch(url, status, {})
+        self.record_fetch(url, status, {}, reason=kind)
 
     def record_outcome(
         self, url: str, *, stored: bool, published: datetime | None, reason: str | None = None

@@ -461,7 +461,7 @@ class NewsSpider(scrapy.Spider):
             # HttpError subclasses IgnoreRequest, but a 404 was fetched: record it (it is
             # rechecked on the gone schedule), don't just release it like a robots.txt skip.
             ignored = failure.check(IgnoreRequest) is not None and not http_error
-            self.crawl_state.record_error(request.url, status, ignored)
+            self.crawl_state.record_error(request.url, status, ignored, kind)
         return None
 
     # Signal handlers: each crawler runs one spider, so every signal here is this spider's.

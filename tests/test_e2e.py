@@ -224,7 +224,7 @@ def test_database_outage_mid_crawl_loses_no_article(
     assert sorted(urlsplit(u).path for u in rows) == sorted(expected)
 
 
-def test_second_crawl_does_not_refetch_a_404_or_stored_articles(
+def test_second_crawl_refetches_only_transient_failures(
     clean_db: Engine,
     database_env: dict[str, str],
     fresh_web: FixtureWeb,
@@ -242,3 +242,8 @@ def test_second_crawl_does_not_refetch_a_404_or_stored_articles(
     assert not fetched & set(not_found)  # gone pages wait for the monthly recheck
     stored = {a.path for a in web_manifest.unique_articles(["ledger"])}
     assert not fetched & stored
+    errors = web_manifest.errors("ledger")
+    too_large = {e.path for e in errors if e.kind == "too_large"}
+    assert too_large and not fetched & too_large  # the weekly recheck, like a dropped page
+    always_500 = {e.path for e in errors if e.kind == "server_error"} - stored
+    assert always_500 and always_500 <= fetched  # a 500 is tried again on the next run

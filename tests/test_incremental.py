@@ -68,6 +68,25 @@ def test_due_at(
     )
 
 
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("too_large", NOW - 2 * HOUR + 7 * DAY),  # the same page is too large next run too
+        ("timeout", NOW - 2 * HOUR),  # a slow server may answer next run
+        ("connection", NOW - 2 * HOUR),
+        (None, NOW - 2 * HOUR),
+    ],
+)
+def test_due_at_without_response_depends_on_the_failure(
+    reason: str | None, expected: datetime
+) -> None:
+    fetched = NOW - 2 * HOUR
+    due = due_at(
+        fetched, status=None, stored=False, published=None, now=NOW, policy=POLICY, reason=reason
+    )
+    assert due == expected
+
+
 def test_plan_fetch_new_known_and_due_urls() -> None:
     url = "http://a/2026/11/24/x.html"
     assert plan_fetch(url, None, NOW, POLICY) == plan_fetch(url, KnownUrl(url), NOW, POLICY)
