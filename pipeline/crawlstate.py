@@ -31,7 +31,7 @@ from scrapy.settings import BaseSettings
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.dedup.urls import canonical_url
+from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url, tracking_params
 from pipeline.user_errors import NewsmillError
 
 logger = logging.getLogger(__name__)
@@ -275,8 +275,11 @@ class CrawlState:
         policy: RecheckPolicy,
         flush_rows: int = 200,
         flush_seconds: float = 2.0,
+        tracking: frozenset[str] = DEFAULT_TRACKING_PARAMS,
     ) -> None:
         self.engine = engine
+        # The dedup stage's parameters: a URL's key here must equal its key in article_urls.
+        self.tracking = tracking
         self.source = source
         self.policy = policy
         self.run_id = uuid.uuid4().hex
@@ -494,7 +497,7 @@ class CrawlState:
 
     def _key(self, url: str) -> str:
         try:
-            return canonical_url(url)
+            return canonical_url(url, self.tracking)
         except ValueError:
             return url
 
@@ -543,4 +546,5 @@ def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlStat
         policy=RecheckPolicy.from_settings(settings),
         flush_rows=settings.getint("NEWSMILL_CRAWLSTATE_FLUSH_ROWS", 200),
         flush_seconds=settings.getfloat("NEWSMILL_CRAWLSTATE_FLUSH_SECONDS", 2.0),
+        tracking=tracking_params(settings.getlist("NEWSMILL_TRACKING_PARAMS")),
     )

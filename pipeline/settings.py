@@ -73,7 +73,8 @@ NEWSMILL_EXTRACT_WORKERS = os.environ.get("NEWSMILL_EXTRACT_WORKERS", "auto")
 # Pages smaller than this many characters of article text are dropped as no_article.
 NEWSMILL_MIN_TEXT_CHARS = 80
 # Extra query parameters to drop when canonicalizing URLs, on top of the built-in tracking
-# list (utm_*, fbclid, gclid, spm, … in pipeline/dedup/urls.py), e.g. ["from", "ref"].
+# list (utm_*, fbclid, gclid, spm, … in pipeline/dedup/urls.py), e.g. ["from", "ref"]. Used
+# both for the stored URL keys and for the crawl state's "seen before?" lookups.
 NEWSMILL_TRACKING_PARAMS: list[str] = []
 
 EXTENSIONS = {

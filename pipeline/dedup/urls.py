@@ -33,6 +33,11 @@ DEFAULT_TRACKING_PARAMS: frozenset[str] = frozenset(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def tracking_params(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The default tracking parameters plus a deployment's own (NEWSMILL_TRACKING_PARAMS)."""
+    return DEFAULT_TRACKING_PARAMS | {p.lower() for p in extra}
+
+
 def _is_tracking(name: str, params: frozenset[str]) -> bool:
     lowered = name.lower()
     return lowered in params or any(p.endswith("_") and lowered.startswith(p) for p in params)

@@ -13,7 +13,7 @@ from typing import Self
 from scrapy.crawler import Crawler
 
 from pipeline.dedup.fingerprint import fingerprints
-from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url, choose_canonical
+from pipeline.dedup.urls import canonical_url, choose_canonical, tracking_params
 from pipeline.errors import ExtractionFailed
 from pipeline.items import PageItem
 
@@ -24,8 +24,7 @@ class DedupPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        extra = crawler.settings.getlist("NEWSMILL_TRACKING_PARAMS")
-        return cls(DEFAULT_TRACKING_PARAMS | {p.lower() for p in extra})
+        return cls(tracking_params(crawler.settings.getlist("NEWSMILL_TRACKING_PARAMS")))
 
     def process_item(self, item: PageItem) -> PageItem:
         article = item.article
