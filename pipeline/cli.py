@@ -83,6 +83,8 @@ def _print_summary(stats: dict[str, Any], elapsed: float, out: Any = sys.stdout)
     print(f"  articles updated     {s['updated']}", file=out)
     print(f"  duplicates (url)     {s['duplicates_url']}", file=out)
     print(f"  duplicates (content) {s['duplicates_content']}", file=out)
+    if s["near_duplicates"]:  # among the stored: a copy with its own edits is kept, marked
+        print(f"  near copies (stored) {s['near_duplicates']}", file=out)
     print(f"  not modified (304)   {s['not_modified']}", file=out)
     if s["spooled"]:
         print(f"  spooled (db down)    {s['spooled']}", file=out)

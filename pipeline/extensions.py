@@ -46,6 +46,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "updated": stats.get("newsmill/updated", 0),
         "duplicates_url": stats.get("newsmill/duplicates/url", 0),
         "duplicates_content": stats.get("newsmill/duplicates/content", 0),
+        "near_duplicates": stats.get("newsmill/duplicates/near", 0),
         "not_modified": stats.get("newsmill/not_modified", 0),
         "spooled": stats.get("newsmill/spooled", 0),
         "dropped": _group(stats, "newsmill/dropped/"),

@@ -67,6 +67,9 @@ NEWSMILL_SOURCES_DIR = os.environ.get("NEWSMILL_SOURCES_DIR", "sources")
 # Writer batching: flush after this many rows or this many seconds, whichever comes first.
 NEWSMILL_STORE_BATCH_SIZE = 200
 NEWSMILL_STORE_FLUSH_SECONDS = 2.0
+# A new article whose SimHash is within this many bits of a stored one is stored with
+# near_duplicate_of pointing at it (syndicated copies with their own edits); 0 turns it off.
+NEWSMILL_NEAR_DUPLICATE_BITS = 6
 # Extraction worker processes ("auto": one per core beyond the reactor's, at most 4; 0:
 # extract in the crawling process). Scrapy is single-threaded; extraction is pure CPU.
 NEWSMILL_EXTRACT_WORKERS = os.environ.get("NEWSMILL_EXTRACT_WORKERS", "auto")

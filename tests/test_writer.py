@@ -418,3 +418,86 @@ def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     assert rows(engine, "SELECT count(*) FROM articles") == [(6,)]
     assert list(spool.iterdir()) == []
     engine.dispose()
+
+
+# --- near duplicates (SimHash) ---------------------------------------------------------------
+
+WIRE_STORY = """The regional transport authority approved a plan on Tuesday to restore the ferry
+service to the outer islands after a two-year suspension that left hundreds of residents
+dependent on a weekly supply boat. Under the plan, a refitted vessel will sail three times a
+week from the harbour at Kirkwall, with extra crossings during the summer months when tourist
+numbers peak. Officials said the service would cost about four million pounds a year, most of
+it covered by a central government grant announced last spring. Island councillors welcomed
+the decision but warned that the timetable still left families without a daily link to the
+hospital and secondary school on the mainland. The authority's chair told reporters that a
+feasibility study for a second vessel would be published before the end of the year, and that
+fares would be frozen at their 2023 level for residents. Fishermen on the islands said the
+suspension had forced them to sell their catch at lower prices to buyers who could collect it
+by private boat. The first sailing is expected in April, weather permitting, once sea trials
+of the refitted ship are complete and crew training has finished."""
+
+OTHER_STORY = """Scientists monitoring a coral nursery off the northern reef reported that most of
+the young colonies survived this year's marine heatwave, a result they described as far better
+than feared. Water temperatures at the site stayed above the bleaching threshold for nearly six
+weeks in February and March. Divers found that roughly seventy per cent of the transplanted
+fragments had kept their colour, compared with fewer than a third on nearby wild reefs. The
+team credits shading structures installed last year and the choice of heat-tolerant parent
+corals collected from shallow lagoons. Funding for the nursery runs out next June, and the
+researchers are asking the state government to extend it for another five years so that the
+surviving colonies can be moved onto damaged sections of the reef."""
+
+
+def story(n: int, body: str, source: str, title: str | None = None) -> ArticleRecord:
+    from pipeline.dedup.fingerprint import simhash
+
+    body = " ".join(body.split())
+    title = title or ("Ferry service to return" if "ferry" in body else "Coral nursery survives")
+    return replace(record(n, body), source=source, simhash=simhash(body), title=title)
+
+
+def test_syndicated_copy_is_stored_and_marked_near_duplicate(
+    clean_db: Engine, tmp_path: Path
+) -> None:
+    original = story(1, WIRE_STORY, "ledger")
+    [first] = write(clean_db, [original], tmp_path)
+    # Another source's copy: its own dateline and credit line, so a different content hash.
+    copy = story(2, "KIRKWALL (Wire) - " + WIRE_STORY + " Reporting by the Wire desk.", "syndicate")
+    unrelated = story(3, OTHER_STORY, "syndicate")
+    results = write(clean_db, [copy, unrelated], tmp_path)
+    by_n = {r.record.canonical_url: r for r in results}
+    assert all(r.outcome is WriteOutcome.STORED for r in results)
+    assert by_n[copy.canonical_url].near_duplicate_of == first.article_id
+    assert by_n[unrelated.canonical_url].near_duplicate_of is None
+    assert rows(clean_db, "SELECT canonical_url, near_duplicate_of FROM articles ORDER BY id") == [
+        (original.canonical_url, None),
+        (copy.canonical_url, first.article_id),
+        (unrelated.canonical_url, None),
+    ]
+
+
+def test_near_copies_in_one_batch_point_at_the_first(clean_db: Engine, tmp_path: Path) -> None:
+    first = story(1, WIRE_STORY, "ledger")
+    # 4 bits from the original and no 16-bit quarter in common: found by its headline.
+    second = story(2, WIRE_STORY + " Additional reporting by the Wire desk.", "syndicate")
+    third = story(3, "UPDATED: " + WIRE_STORY, "exchange", title="Ferry link restored")
+    # The same text as the second under another URL: a content duplicate, not a new row.
+    same_text = replace(second, canonical_url="https://other.example/ferry", url_keys=())
+    results = write(clean_db, [first, second, third, same_text], tmp_path)
+    first_id = results[0].article_id
+    assert [r.near_duplicate_of for r in results] == [None, first_id, first_id, None]
+    assert results[3].outcome is WriteOutcome.DUPLICATE_CONTENT
+
+
+def test_same_headline_alone_is_not_a_near_duplicate(clean_db: Engine, tmp_path: Path) -> None:
+    one = story(1, WIRE_STORY, "ledger", title="Live updates")
+    other = story(2, OTHER_STORY, "ledger", title="Live updates")
+    assert [r.near_duplicate_of for r in write(clean_db, [one, other], tmp_path)] == [None, None]
+
+
+def test_near_duplicate_marking_can_be_turned_off(clean_db: Engine, tmp_path: Path) -> None:
+    pair = [story(1, WIRE_STORY, "ledger"), story(2, WIRE_STORY + " More soon.", "syndicate")]
+    results = write(clean_db, pair, tmp_path, near_duplicate_bits=0)
+    assert [r.near_duplicate_of for r in results] == [None, None]
+    assert rows(clean_db, "SELECT count(*) FROM articles WHERE near_duplicate_of IS NOT NULL") == [
+        (0,)
+    ]

@@ -55,6 +55,16 @@ class Source(Base):
     created: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
+# Index name -> the SimHash quarter it indexes: near-duplicate candidates share one. The
+# writer's query uses the same expressions, so the planner can combine these indexes.
+SIMHASH_QUARTERS = {
+    "ix_articles_simhash_q0": "(simhash >> 48) & 65535",
+    "ix_articles_simhash_q1": "(simhash >> 32) & 65535",
+    "ix_articles_simhash_q2": "(simhash >> 16) & 65535",
+    "ix_articles_simhash_q3": "simhash & 65535",
+}
+
+
 class Article(Base):
     """One article, stored once.
 
@@ -67,7 +77,11 @@ class Article(Base):
     __table_args__ = (
         Index("ix_articles_published", "published"),
         Index("ix_articles_source_id", "source_id"),
-        Index("ix_articles_simhash", "simhash"),
+        Index("ix_articles_near_duplicate_of", "near_duplicate_of"),
+        # Near-duplicate candidates' keys (migration 0003): a SimHash quarter or the headline
+        # (md5: a title can be longer than a btree entry; first_seen: recurring headlines).
+        *(Index(name, sql_text(f"({expr})")) for name, expr in SIMHASH_QUARTERS.items()),
+        Index("ix_articles_title_md5", sql_text("md5(lower(title))"), "first_seen"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -91,6 +105,10 @@ class Article(Base):
     tags: Mapped[list[str]] = mapped_column(server_default=sql_text("'{}'::text[]"))
     source_name: Mapped[str | None]
     simhash: Mapped[int | None] = mapped_column(BigInteger)  # signed 64-bit SimHash
+    # The earlier article this one nearly repeats (a syndicated copy with its own edits).
+    near_duplicate_of: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="SET NULL")
+    )
     word_count: Mapped[int] = mapped_column(Integer, server_default="0")
     first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
     last_seen: Mapped[datetime] = mapped_column(server_default=func.now())

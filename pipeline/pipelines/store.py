@@ -26,6 +26,7 @@ from twisted.python.threadpool import ThreadPool
 from pipeline.db.runs import finish_run, start_run
 from pipeline.db.session import get_engine, resolve_database_url
 from pipeline.db.writer import (
+    DEFAULT_NEAR_DUPLICATE_BITS,
     ArticleRecord,
     ArticleWriter,
     StorageUnavailable,
@@ -78,9 +79,15 @@ def record_from_item(item: PageItem) -> ArticleRecord:
 
 class StorePipeline:
     def __init__(
-        self, crawler: Crawler, database_url: str, batch_size: int, flush_seconds: float
+        self,
+        crawler: Crawler,
+        database_url: str,
+        batch_size: int,
+        flush_seconds: float,
+        near_duplicate_bits: int = DEFAULT_NEAR_DUPLICATE_BITS,
     ) -> None:
         self.crawler = crawler
+        self.near_duplicate_bits = near_duplicate_bits
         self.stats = crawler.stats
         self.database_url = database_url
         self.batch_size = batch_size
@@ -109,12 +116,16 @@ class StorePipeline:
             url,
             settings.getint("NEWSMILL_STORE_BATCH_SIZE", 200),
             settings.getfloat("NEWSMILL_STORE_FLUSH_SECONDS", 2.0),
+            settings.getint("NEWSMILL_NEAR_DUPLICATE_BITS", DEFAULT_NEAR_DUPLICATE_BITS),
         )
 
     def spider_opened(self, spider: Any) -> None:
         self.engine = get_engine(self.database_url)
         self.writer = ArticleWriter(
-            self.engine, batch_size=self.batch_size, flush_seconds=self.flush_seconds
+            self.engine,
+            batch_size=self.batch_size,
+            flush_seconds=self.flush_seconds,
+            near_duplicate_bits=self.near_duplicate_bits,
         )
         source = getattr(spider, "source_name", None)
         self.run_id = start_run(self.engine, spider.name, source)
@@ -194,6 +205,9 @@ class StorePipeline:
     def _count(self, results: list[WriteResult]) -> None:
         for result in results:
             self.stats.inc_value(_OUTCOME_STAT[result.outcome])
+            if result.near_duplicate_of is not None:
+                # Stored (another source's copy is kept), but marked as nearly repeating it.
+                self.stats.inc_value("newsmill/duplicates/near")
         if self.writer is not None and self.writer.rejected > self._rejected_seen:
             # Rows the server refused (the writer isolated and logged each one).
             self.stats.inc_value(
