@@ -41,6 +41,12 @@ class ExtractionFailed(PageDropped):
     reason = "extraction_failed"
 
 
+class WorkerCrashed(PageDropped):
+    """The extraction worker process died on this page twice (out of memory, a crash in C)."""
+
+    reason = "worker_crashed"
+
+
 class NoArticle(PageDropped):
     """Extraction ran but found no article text (an index page, a stub)."""
 

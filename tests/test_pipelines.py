@@ -134,3 +134,104 @@ def test_extract_stage_without_clean_stage_is_a_plain_drop(
     with pytest.raises(ExtractionFailed, match="clean stage did not run"):
         stage.process_item(_page())
     assert "crashed" not in caplog.text  # a known drop is not logged as a crash
+
+
+# --- extraction workers that die ---------------------------------------------------------------
+
+
+def _clean_stage(workers: int = 1):
+    from pipeline.pipelines.clean import CleanPipeline
+
+    crawler = get_crawler(settings_dict={"NEWSMILL_EXTRACT_WORKERS": workers})
+    stage = CleanPipeline.from_crawler(crawler)
+    stage.spider_opened(None)
+    return stage, crawler.stats
+
+
+def test_a_killed_worker_is_replaced_and_no_page_is_lost() -> None:
+    import asyncio
+    import os
+    import signal
+
+    stage, stats = _clean_stage()
+    try:
+
+        async def crawl() -> list[PageItem]:
+            first = await stage.process_item(_page(body=ARTICLE_HTML))
+            assert first.article is not None
+            (pid,) = stage.pool.executor._processes  # the one worker
+            pages = [
+                stage.process_item(_page(url=f"http://example.com/{n}", body=ARTICLE_HTML))
+                for n in range(4)
+            ]
+            os.kill(pid, signal.SIGKILL)  # as the OOM killer would, with pages in flight
+            return list(await asyncio.gather(*pages))
+
+        items = asyncio.run(crawl())
+        assert all(
+            item.article and item.article.title == "Harbour barrier approved" for item in items
+        )
+        assert stats.get_value("newsmill/extract_workers/restarts") == 1
+        assert stage.pool is not None  # still extracting in worker processes
+    finally:
+        stage.spider_closed(None)
+
+
+class _FakePool:
+    """Stands in for a process pool whose worker dies on some pages (or on everything)."""
+
+    def __init__(self, killer: str | None, starts: bool = True) -> None:
+        self.killer, self.starts = killer, starts
+
+    async def extract(self, body: bytes, url: str, **page: object) -> object:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not self.starts or url == self.killer:
+            raise BrokenProcessPool("a worker died")
+        from pipeline.pipelines.workers import _extract
+
+        return _extract(body, url, page["headers"], None, None, {})
+
+    async def healthy(self) -> bool:
+        return self.starts
+
+    def close(self) -> None:
+        pass
+
+
+def test_only_the_page_that_kills_workers_twice_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from pipeline.errors import WorkerCrashed
+    from pipeline.pipelines import clean
+
+    killer = "http://example.com/killer"
+    monkeypatch.setattr(clean, "ExtractorPool", lambda workers: _FakePool(killer))
+    stage, stats = _clean_stage()
+
+    async def crawl() -> list[object]:
+        pages = [_page(url=u, body=ARTICLE_HTML) for u in ("http://example.com/a", killer)]
+        return await asyncio.gather(*map(stage.process_item, pages), return_exceptions=True)
+
+    good, bad = asyncio.run(crawl())
+    assert isinstance(good, PageItem) and good.article is not None
+    assert isinstance(bad, WorkerCrashed) and bad.reason == "worker_crashed"
+    assert stage.pool is not None
+    assert stats.get_value("newsmill/extract_workers/given_up") is None
+
+
+def test_workers_that_cannot_start_fall_back_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from pipeline.pipelines import clean
+
+    monkeypatch.setattr(clean, "ExtractorPool", lambda workers: _FakePool(None, starts=False))
+    stage, stats = _clean_stage()
+    item = asyncio.run(stage.process_item(_page(body=ARTICLE_HTML)))
+    assert item.article is None and item.prepared is not None  # extracted here instead
+    assert stage.pool is None
+    assert stats.get_value("newsmill/extract_workers/given_up") == 1
+    later = asyncio.run(stage.process_item(_page(url="http://example.com/b", body=ARTICLE_HTML)))
+    assert later.prepared is not None

@@ -3,19 +3,27 @@
 With NEWSMILL_EXTRACT_WORKERS > 0 the page goes to a worker process here and comes back
 extracted (the extract stage then only checks it); otherwise the prepared tree is handed
 to the extract stage in this process.
+
+A worker that dies (killed, out of memory, a crash in C) breaks the pool and fails every
+page in flight. Those pages are retried one at a time in a fresh pool, so a page that
+kills the worker again is the only one dropped (worker_crashed). If a fresh worker cannot
+even run a no-op task, workers cannot start here (for example a script without an
+``if __name__ == "__main__"`` guard): extraction continues in the crawler process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from pipeline.errors import ExtractionFailed, NotHtml, PageDropped
+from pipeline.errors import ExtractionFailed, NotHtml, PageDropped, WorkerCrashed
 from pipeline.extraction import ExtractionError, NotHtmlError, prepare_page
 from pipeline.items import PageItem
 from pipeline.pipelines.sourcing import SourceLookup
@@ -49,7 +57,9 @@ class CleanPipeline:
     def __init__(self, crawler: Crawler, sources: SourceLookup, workers: int) -> None:
         self.sources = sources
         self.workers = workers
+        self.stats = crawler.stats
         self.pool: ExtractorPool | None = None
+        self._retry_alone = asyncio.Lock()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -76,9 +86,46 @@ class CleanPipeline:
             "hints": page_hints(item),
         }
         with extraction_drops(item, "cleaning"):
-            if self.pool is not None:
-                extracted = await self.pool.extract(item.body, item.url, **page)
+            extracted = await self._in_worker(item, page) if self.pool is not None else None
+            if extracted is not None:
                 item.article, item.content_hash, item.simhash = extracted
             else:
                 item.prepared = prepare_page(item.body, item.url, **page)
         return item
+
+    async def _in_worker(self, item: PageItem, page: dict[str, Any]) -> Any:
+        """The page extracted by a worker, or None to extract it in this process."""
+        pool = self.pool
+        assert pool is not None
+        try:
+            return await pool.extract(item.body, item.url, **page)
+        except BrokenProcessPool:
+            pass
+        async with self._retry_alone:
+            if self.pool is None:  # workers were given up while this page waited
+                return None
+            if self.pool is pool:  # the first page back from the broken pool replaces it
+                self.stats.inc_value("newsmill/extract_workers/restarts")
+                logger.warning("an extraction worker died; starting a new one")
+                self._replace_pool()
+            try:
+                return await self.pool.extract(item.body, item.url, **page)
+            except BrokenProcessPool:
+                pass
+            self._replace_pool()
+            if await self.pool.healthy():
+                raise WorkerCrashed(f"{item.url}: the extraction worker died on it twice")
+            logger.error(
+                "extraction workers die before doing any work; extracting in the crawler "
+                "process instead (running Newsmill from a script? put the crawl under "
+                'if __name__ == "__main__":)'
+            )
+            self.stats.set_value("newsmill/extract_workers/given_up", 1)
+            self.pool.close()
+            self.pool = None
+            return None
+
+    def _replace_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        self.pool = ExtractorPool(self.workers)

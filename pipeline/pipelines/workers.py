@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +78,15 @@ class ExtractorPool:
         return await loop.run_in_executor(
             self.executor, _extract, body, url, dict(headers), source, fetched_at, dict(hints)
         )
+
+    async def healthy(self) -> bool:
+        """Whether a worker starts and answers at all (a no-op task, no page)."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self.executor, _warm_up)
+        except BrokenProcessPool:
+            return False
+        return True
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
