@@ -83,6 +83,20 @@ def test_demo_stores_every_article_once_without_chrome(
     for pair in pairs:
         assert seen.get(pair.copy[1]) == pair.original[1], pair
 
+    # The republisher's edited copy is stored, pointing at the original; nothing else is.
+    with clean_db.connect() as conn:
+        marked = conn.execute(
+            text(
+                "SELECT c.canonical_url, o.canonical_url FROM articles c"
+                " JOIN articles o ON o.id = c.near_duplicate_of"
+            )
+        ).all()
+    near = {
+        (pair.copy[1], pair.original[1]) for pair in web_manifest.duplicates if pair.kind == "near"
+    }
+    assert near and {(urlsplit(c).path, urlsplit(o).path) for c, o in marked} == near
+    assert re.search(rf"near copies \(stored\)\s+{len(near)}\b", result.stdout), result.stdout
+
 
 def test_two_concurrent_crawls_store_each_article_exactly_once(
     clean_db: Engine,

@@ -35,6 +35,8 @@ class ExpectedArticle:
     modified_after_advance: datetime | None = None
     # When this republishes another site's article with the same body: (site, path).
     duplicate_of: tuple[str, str] | None = None
+    # When it republishes one with an edit (stored, marked near_duplicate_of): (site, path).
+    near_duplicate_of: tuple[str, str] | None = None
     # The first request fails with this status (500, 429) and a retry succeeds.
     first_status: int | None = None
     declared_charset: str | None = None  # when the declared charset is wrong
@@ -76,9 +78,13 @@ class ErrorURL:
 
 @dataclass(frozen=True, slots=True)
 class DuplicatePair:
-    """The same article reachable at two URLs; it must be stored once with both URLs recorded."""
+    """The same article reachable at two URLs; it must be stored once with both URLs recorded.
 
-    # "url" (tracking parameters), "redirect" (a redirecting URL) or "content" (republished)
+    Except kind "near": an edited copy, stored as its own article that points at the original.
+    """
+
+    # "url" (tracking parameters), "redirect" (a redirecting URL), "content" (republished)
+    # or "near" (republished with an added paragraph)
     kind: str
     original: tuple[str, str]  # (site, path)
     copy: tuple[str, str]  # (site, path and query)

@@ -75,4 +75,8 @@ def build_manifest() -> Manifest:
                 duplicates.append(
                     DuplicatePair("content", article.duplicate_of, (manifest.name, article.path))
                 )
+            if article.near_duplicate_of:
+                duplicates.append(
+                    DuplicatePair("near", article.near_duplicate_of, (manifest.name, article.path))
+                )
     return Manifest(sites=site_manifests, duplicates=tuple(duplicates))

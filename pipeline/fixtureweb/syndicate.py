@@ -22,10 +22,18 @@ from pipeline.fixtureweb.stories import Story, compose_blocks
 NAME = "syndicate"
 HTML = "text/html; charset=utf-8"
 RSS_PATH = "/rss"
-# Ledger stories republished here, and whether the copy points its canonical at the original.
-REPUBLISHED: tuple[tuple[str, int, bool], ...] = (
-    ("rail-strike-ends-after-nine-days", 7101, True),
-    ("ancient-bread-found-in-oven", 7093, False),
+# Ledger stories republished here, whether the copy points its canonical at the original,
+# and a paragraph the desk adds (None: the body is the original's, word for word). A copy
+# with an added paragraph is a near duplicate: stored, and marked as repeating the original.
+REPUBLISHED: tuple[tuple[str, int, bool, str | None], ...] = (
+    ("rail-strike-ends-after-nine-days", 7101, True, None),
+    ("ancient-bread-found-in-oven", 7093, False, None),
+    (
+        "port-operator-merger-approved",
+        7097,
+        False,
+        "Shares in the port operator rose four per cent in early trading after the ruling.",
+    ),
 )
 GMT = UTC
 
@@ -108,7 +116,8 @@ class SyndicateSite:
         ledger = {s.key: s for s in ledger_content.ledger_stories()}
         stories: list[tuple[Story, str | None]] = []
         self._originals: dict[str, Story] = {}
-        for slug, story_id, canonical_to_original in REPUBLISHED:
+        self._edited: set[str] = set()
+        for slug, story_id, canonical_to_original, added in REPUBLISHED:
             original = ledger[slug]
             copy = replace(
                 original,
@@ -119,9 +128,12 @@ class SyndicateSite:
                 modified=None,
                 image=None,
                 image_caption=None,
+                blocks=original.blocks + ((added,) if added else ()),
             )
             stories.append((copy, original.path if canonical_to_original else None))
             self._originals[copy.path] = original
+            if added:
+                self._edited.add(copy.path)
         for story_id, slug, when, title, authors, lead, specific in _OWN:
             published = datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=GMT)
             stories.append(
@@ -154,12 +166,15 @@ class SyndicateSite:
         articles = []
         for story in self.stories:
             original = self.original_of(story)
+            copied_from = ("ledger", original.path) if original else None
+            edited = story.path in self._edited
             articles.append(
                 ExpectedArticle.from_story(
                     NAME,
                     story,
                     "en",
-                    duplicate_of=("ledger", original.path) if original else None,
+                    duplicate_of=None if edited else copied_from,
+                    near_duplicate_of=copied_from if edited else None,
                     in_sitemaps=False,
                 )
             )
