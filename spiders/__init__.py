@@ -5,7 +5,7 @@
                          -a site=https://example.com  URL is read for its Sitemap: lines
     scrapy crawl section -a sections=URL[,URL…]       section pages, bounded pagination (下一页)
     scrapy crawl urls    -a urls=URL[,URL…] | -a file=PATH
-    scrapy crawl source  -a name=NAME                 every start point of sources/NAME.yaml
+    scrapy crawl source  -a source=NAME               every start point of sources/NAME.yaml
 
 Every spider also takes ``-a source=NAME`` (its start points of that kind come from the source
 file), ``-a since=2026-11-01``, ``-a domains=a.com,b.com``, ``-a max_pages=N``,

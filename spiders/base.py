@@ -81,7 +81,7 @@ class NewsSpider(scrapy.Spider):
     max_pages, max_depth, max_age_days: override the source's limits
     """
 
-    name = "news"
+    # No name: the base is not a spider of its own (`scrapy list` shows only the five below).
     # Which start-point lists of a SourceConfig this spider crawls; subclasses narrow it.
     start_kinds: tuple[str, ...] = ("feeds", "sitemaps", "sections", "urls")
 

@@ -1,6 +1,7 @@
 """Source spider: every start point of one source — feeds, sitemaps, sections and URLs.
 
-``scrapy crawl source -a name=NAME`` (or ``-a source=NAME``); ``newsmill crawl --source NAME``.
+``scrapy crawl source -a source=NAME`` (or ``-a name=NAME``, but Scrapyd reserves ``name``:
+schedule with ``-d source=NAME``); ``newsmill crawl --source NAME``.
 """
 
 from __future__ import annotations
@@ -25,4 +26,6 @@ class SourceSpider(FeedMixin, SitemapMixin, SectionMixin, UrlsMixin, NewsSpider)
         # ``-a name=NAME`` names the source; the spider keeps its own name "source".
         super().__init__(*args, source=source or name, **kwargs)
         if not self.source_arg:
-            raise NewsmillError("the source spider needs -a name=SOURCE (a sources/*.yaml name)")
+            raise NewsmillError(
+                "the source spider needs -a source=NAME (a sources/*.yaml name; -a name= also works)"
+            )

@@ -437,7 +437,7 @@ def test_source_spider_requires_a_source_name(tmp_path: Path) -> None:
         timeout=60,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
-    assert "needs -a name=SOURCE" in proc.stderr
+    assert "needs -a source=NAME" in proc.stderr
 
 
 # --- pure helpers ------------------------------------------------------------------------------
