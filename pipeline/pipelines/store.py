@@ -129,6 +129,10 @@ class StorePipeline:
         )
         source = getattr(spider, "source_name", None)
         self.run_id = start_run(self.engine, spider.name, source)
+        # Imported here, not at module level: Scrapy installs its reactor before spiders open.
+        from twisted.internet import reactor
+
+        self._reactor: Any = reactor
         self._thread = ThreadPool(1, 1, name="newsmill-store")
         self._thread.start()
         self._timer = task.LoopingCall(self._flush_if_due)
@@ -176,9 +180,7 @@ class StorePipeline:
         """Run a writer call on the writer's thread; count its results back on the reactor."""
         assert self._thread is not None
         self._queued += 1
-        from twisted.internet import reactor
-
-        done = threads.deferToThreadPool(reactor, self._thread, _spooling, call, *args)
+        done = threads.deferToThreadPool(self._reactor, self._thread, _spooling, call, *args)
         return done.addBoth(self._written)
 
     def _written(
