@@ -31,6 +31,12 @@ BANDS = {
 
 
 def upgrade() -> None:
+    version = op.get_bind().dialect.server_version_info or (0,)
+    if version < (14,):
+        # The writer's near-duplicate query needs bit_count(), new in PostgreSQL 14.
+        raise RuntimeError(
+            f"Newsmill needs PostgreSQL 14 or newer; this server is {'.'.join(map(str, version))}"
+        )
     op.add_column("articles", sa.Column("near_duplicate_of", sa.BigInteger(), nullable=True))
     op.create_foreign_key(
         op.f("fk_articles_near_duplicate_of_articles"),
