@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from pipeline.user_errors import DatabaseUnavailable
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -34,7 +36,7 @@ def upgrade() -> None:
     version = op.get_bind().dialect.server_version_info or (0,)
     if version < (14,):
         # The writer's near-duplicate query needs bit_count(), new in PostgreSQL 14.
-        raise RuntimeError(
+        raise DatabaseUnavailable(  # a user-facing error: the CLI prints it in one line
             f"Newsmill needs PostgreSQL 14 or newer; this server is {'.'.join(map(str, version))}"
         )
     op.add_column("articles", sa.Column("near_duplicate_of", sa.BigInteger(), nullable=True))
