@@ -383,6 +383,31 @@ def test_missing_schema_spools_instead_of_dropping(database_server: str, tmp_pat
         drop_database(database_server, name)
 
 
+def test_add_all_queues_every_record_through_an_outage(
+    database_server: str, tmp_path: Path
+) -> None:
+    # The store stage hands records over in chunks: a batch spooled mid-chunk must not
+    # leave the rest of the chunk behind.
+    name = f"newsmill_addall_{os.getpid()}"
+    url = create_database(database_server, name)  # no schema: every write spools
+    try:
+        engine = get_engine(url)
+        writer = ArticleWriter(engine, batch_size=2, spool_dir=tmp_path, retry_backoff=0.01)
+        with pytest.raises(StorageUnavailable) as info:
+            writer.add_all([record(1), record(2), record(3)])
+        assert info.value.count == 2 and writer.pending == 1
+        with pytest.raises(StorageUnavailable):
+            writer.close()
+        upgrade(url)
+        replayed = ArticleWriter(engine, spool_dir=tmp_path).close()
+        assert sorted(r.record.canonical_url for r in replayed) == sorted(
+            record(n).canonical_url for n in (1, 2, 3)
+        )
+        engine.dispose()
+    finally:
+        drop_database(database_server, name)
+
+
 def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     outage_db: tuple[str, str], database_server: str, tmp_path: Path
 ) -> None:

@@ -102,13 +102,17 @@ _NEAR_DUPLICATE_LOCK = 0x6E6577736D696C6C
 class StorageUnavailable(DatabaseUnavailable):
     """The database stayed unreachable; ``count`` records were spooled to ``path``."""
 
-    def __init__(self, count: int, path: Path, cause: str) -> None:
+    def __init__(
+        self, count: int, path: Path, cause: str, results: Sequence[WriteResult] = ()
+    ) -> None:
         super().__init__(
             f"database unavailable ({cause}); {count} articles spooled to {path}, "
             "they are written on the next start"
         )
         self.count = count
         self.path = path
+        self.cause = cause
+        self.results = list(results)  # what the same call did write before the outage
 
 
 _MAX_EXTRA_ROUNDS = 5
@@ -659,6 +663,25 @@ class ArticleWriter:
             return self.flush()
         return self.flush_if_due()
 
+    def add_all(self, records: Sequence[ArticleRecord]) -> list[WriteResult]:
+        """``add`` each record; if a batch had to be spooled, the rest are still queued.
+
+        Raises StorageUnavailable after the last record when any batch was spooled (its
+        ``count`` is the total spooled), so no record is left unqueued by an outage.
+        """
+        results: list[WriteResult] = []
+        spooled = 0
+        last: StorageUnavailable | None = None
+        for record in records:
+            try:
+                results.extend(self.add(record))
+            except StorageUnavailable as exc:
+                results.extend(exc.results)
+                spooled, last = spooled + exc.count, exc
+        if last is not None:
+            raise StorageUnavailable(spooled, last.path, last.cause, results)
+        return results
+
     def flush_if_due(self) -> list[WriteResult]:
         """Flush when the oldest queued record has waited ``flush_seconds``."""
         if self._oldest is not None and self._clock() - self._oldest >= self.flush_seconds:
@@ -683,7 +706,10 @@ class ArticleWriter:
             except (ConnectionLost, *_SCHEMA_ERRORS) as exc:
                 logger.warning("spool replay postponed: %s", _reason_line(exc))
         if batch:
-            results.extend(self._write_or_spool(batch))
+            try:
+                results.extend(self._write_or_spool(batch))
+            except StorageUnavailable as exc:  # keep what the spool replay did write
+                raise StorageUnavailable(exc.count, exc.path, exc.cause, results) from exc
         return results
 
     def close(self) -> list[WriteResult]:

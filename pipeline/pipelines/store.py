@@ -38,6 +38,9 @@ from pipeline.items import PageItem
 
 logger = logging.getLogger(__name__)
 
+# Records handed to the writer's thread at once (the timer hands over fewer).
+_CHUNK = 50
+
 _OUTCOME_STAT = {
     WriteOutcome.STORED: "newsmill/stored",
     WriteOutcome.UPDATED: "newsmill/updated",
@@ -97,8 +100,11 @@ class StorePipeline:
         self.run_id: int | None = None
         self._timer: task.LoopingCall | None = None
         self._rejected_seen = 0
-        # The writer's own thread, its queue length, and items waiting for it to catch up.
+        # The writer's own thread, records handed to it and not yet written, and items
+        # waiting for it to catch up. Records cross to the thread in chunks (one thread hop
+        # per chunk, not per item); the timer hands over a partial chunk.
         self._thread: ThreadPool | None = None
+        self._chunk: list[ArticleRecord] = []
         self._queued = 0
         self._max_queued = 2 * batch_size
         self._waiting: list[defer.Deferred[None]] = []
@@ -145,6 +151,7 @@ class StorePipeline:
         if self.writer is None or self._thread is None:
             return
         try:
+            self._hand_over()
             await maybe_deferred_to_future(self._submit(self.writer.close))
         finally:
             self._thread.stop()
@@ -163,7 +170,9 @@ class StorePipeline:
     async def process_item(self, item: PageItem) -> PageItem:
         if self.writer is None:
             raise StorageFailed("the store stage was not opened")
-        self._submit(self.writer.add, record_from_item(item))
+        self._chunk.append(record_from_item(item))
+        if len(self._chunk) >= _CHUNK:
+            self._hand_over()
         # The body and tree are stored or queued; keep the item light for other consumers.
         item.body = b""
         if self._queued > self._max_queued:
@@ -173,20 +182,31 @@ class StorePipeline:
         return item
 
     def _flush_if_due(self) -> None:
-        if self.writer is not None and self._queued == 0:
+        if self.writer is None:
+            return
+        self._hand_over()
+        if self._queued == 0:
             self._submit(self.writer.flush_if_due)
 
-    def _submit(self, call: Callable[..., list[WriteResult]], *args: Any) -> defer.Deferred[None]:
+    def _hand_over(self) -> None:
+        """Give the records collected so far to the writer's thread."""
+        if self._chunk and self.writer is not None:
+            chunk, self._chunk = self._chunk, []
+            self._submit(self.writer.add_all, chunk, count=len(chunk))
+
+    def _submit(
+        self, call: Callable[..., list[WriteResult]], *args: Any, count: int = 1
+    ) -> defer.Deferred[None]:
         """Run a writer call on the writer's thread; count its results back on the reactor."""
         assert self._thread is not None
-        self._queued += 1
+        self._queued += count
         done = threads.deferToThreadPool(self._reactor, self._thread, _spooling, call, *args)
-        return done.addBoth(self._written)
+        return done.addBoth(self._written, count)
 
     def _written(
-        self, outcome: tuple[list[WriteResult], StorageUnavailable | None] | Failure
+        self, outcome: tuple[list[WriteResult], StorageUnavailable | None] | Failure, count: int
     ) -> None:
-        self._queued -= 1
+        self._queued -= count
         if isinstance(outcome, Failure):
             # A bug in the writer, not the database's state (that spools): log it and
             # count it so the run's summary shows it, as Scrapy does for a failing item.
@@ -225,7 +245,7 @@ def _spooling(
     try:
         return call(*args), None
     except StorageUnavailable as exc:
-        return [], exc
+        return exc.results, exc
 
 
 def _jsonable(value: Any) -> Any:
