@@ -704,3 +704,34 @@ def test_two_processes_share_a_redis_frontier(
     # One frontier: together the two nodes fetched every article, and none twice.
     assert len(items) == len(ledger.articles)
     assert {_path(canonical_url(i["url"])) for i in items} == {a.path for a in ledger.articles}
+
+
+def test_database_down_from_the_start_spools_every_article(
+    fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
+) -> None:
+    from pipeline.settings import ITEM_PIPELINES
+
+    plain = [a for a in web_manifest.site("ledger").articles if a.pages == 1 and not a.first_status]
+    urls = ",".join(fresh_web.url("ledger", a.path) for a in plain[:3])
+    home = tmp_path / "home"
+    result = run_crawl(
+        "urls",
+        {"urls": urls},
+        tmp_path,
+        {
+            "ITEM_PIPELINES": ITEM_PIPELINES,
+            "NEWSMILL_INCREMENTAL": False,
+            "NEWSMILL_EXTRACT_WORKERS": 0,
+            "NEWSMILL_DATABASE_URL": "postgresql://newsmill@127.0.0.1:1/newsmill",
+        },
+        collect=False,
+        env={"NEWSMILL_HOME": str(home), "DATABASE_URL": ""},
+    )
+    assert "could not record the start of this crawl run" in result.log
+    spooled = [
+        json.loads(line)["canonical_url"]
+        for path in (home / "spool").glob("*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted(spooled) == sorted(fresh_web.url("ledger", a.path) for a in plain[:3])
+    assert result.stat("newsmill/spooled") == 3

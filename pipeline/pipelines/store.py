@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy.exc import DBAPIError
 from twisted.internet import defer, task, threads
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
@@ -133,8 +134,6 @@ class StorePipeline:
             flush_seconds=self.flush_seconds,
             near_duplicate_bits=self.near_duplicate_bits,
         )
-        source = getattr(spider, "source_name", None)
-        self.run_id = start_run(self.engine, spider.name, source)
         # Imported here, not at module level: Scrapy installs its reactor before spiders open.
         from twisted.internet import reactor
 
@@ -143,6 +142,13 @@ class StorePipeline:
         self._thread.start()
         self._timer = task.LoopingCall(self._flush_if_due)
         self._timer.start(max(self.flush_seconds / 2, 0.1), now=False)
+        source = getattr(spider, "source_name", None)
+        try:
+            self.run_id = start_run(self.engine, spider.name, source)
+        except DBAPIError as exc:
+            # The articles still go through the writer, which spools them while the
+            # database is away; only this run's crawl_runs row is missing.
+            logger.error("could not record the start of this crawl run: %s", exc.orig or exc)
 
     async def close_spider(self) -> None:
         """Write what is queued; Scrapy waits for this before the spider_closed signal."""
