@@ -6,7 +6,7 @@ to the extract stage in this process.
 
 A worker that dies (killed, out of memory, a crash in C) breaks the pool and fails every
 page in flight. Those pages are retried one at a time in a fresh pool, so a page that
-kills the worker again is the only one dropped (worker_crashed). If a fresh worker cannot
+keeps killing the worker is the only one dropped (worker_crashed). If a fresh worker cannot
 even run a no-op task, workers cannot start here (for example a script without an
 ``if __name__ == "__main__"`` guard): extraction continues in the crawler process.
 """
@@ -30,6 +30,9 @@ from pipeline.pipelines.sourcing import SourceLookup
 from pipeline.pipelines.workers import ExtractorPool, worker_count
 
 logger = logging.getLogger(__name__)
+
+# Lone retries of a page whose worker died before it is dropped as worker_crashed.
+_RETRIES = 2
 
 
 def page_hints(item: PageItem) -> dict[str, Any]:
@@ -101,31 +104,39 @@ class CleanPipeline:
             return await pool.extract(item.body, item.url, **page)
         except BrokenProcessPool:
             pass
+        # Retries go one at a time. Pages that did not fail keep flowing to the new pool,
+        # so a retry can break because of another page: a page is blamed only when its
+        # own retries broke a fresh, healthy pool _RETRIES times.
         async with self._retry_alone:
-            if self.pool is None:  # workers were given up while this page waited
-                return None
-            if self.pool is pool:  # the first page back from the broken pool replaces it
-                self.stats.inc_value("newsmill/extract_workers/restarts")
-                logger.warning("an extraction worker died; starting a new one")
+            for _ in range(_RETRIES):
+                if self.pool is None:  # workers were given up while this page waited
+                    return None
+                if self.pool is pool:  # the first page back from a broken pool replaces it
+                    self._replace_pool()
+                pool = self.pool
+                try:
+                    return await pool.extract(item.body, item.url, **page)
+                except BrokenProcessPool:
+                    pass
                 self._replace_pool()
-            try:
-                return await self.pool.extract(item.body, item.url, **page)
-            except BrokenProcessPool:
-                pass
-            self._replace_pool()
-            if await self.pool.healthy():
-                raise WorkerCrashed(f"{item.url}: the extraction worker died on it twice")
-            logger.error(
-                "extraction workers die before doing any work; extracting in the crawler "
-                "process instead (running Newsmill from a script? put the crawl under "
-                'if __name__ == "__main__":)'
-            )
-            self.stats.set_value("newsmill/extract_workers/given_up", 1)
+                if not await self.pool.healthy():
+                    self._give_up_workers()
+                    return None
+            raise WorkerCrashed(f"{item.url}: the extraction worker died on it {_RETRIES} times")
+
+    def _give_up_workers(self) -> None:
+        logger.error(
+            "extraction workers die before doing any work; extracting in the crawler process "
+            'instead (running Newsmill from a script? put the crawl under if __name__ == "__main__":)'
+        )
+        self.stats.set_value("newsmill/extract_workers/given_up", 1)
+        if self.pool is not None:
             self.pool.close()
-            self.pool = None
-            return None
+        self.pool = None
 
     def _replace_pool(self) -> None:
+        self.stats.inc_value("newsmill/extract_workers/restarts")
+        logger.warning("an extraction worker died; starting a new one")
         if self.pool is not None:
             self.pool.close()
         self.pool = ExtractorPool(self.workers)
