@@ -32,13 +32,13 @@ from twisted.python.failure import Failure
 from pipeline.crawlstate import ArticleCandidate, CrawlState, open_crawl_state
 from pipeline.errors import NewsmillError, SourceConfigError
 from pipeline.items import PageItem
+from pipeline.sniffing import looks_like_html
 from pipeline.sources import CrawlLimits, SourceConfig, load_source, load_sources, url_allowed
 from spiders.pages import (
     continuation_key,
     date_from_url,
     error_kind,
     header_dict,
-    looks_like_html,
     next_article_page,
 )
 

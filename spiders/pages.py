@@ -56,27 +56,6 @@ def date_from_url(url: str) -> datetime | None:
         return None
 
 
-def looks_like_html(content_type: str | None, body: bytes) -> bool:
-    """Decide from Content-Type and the first bytes whether a response is an HTML page.
-
-    Sniffing wins over the header: servers label PDFs and images text/html, and label
-    HTML application/octet-stream.
-    """
-    head = body[:1024].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower()
-    if head.startswith((b"%pdf", b"\x89png", b"\xff\xd8\xff", b"gif8", b"pk\x03\x04", b"\x1f\x8b")):
-        return False
-    if head.startswith(b"<?xml") and b"<html" not in head:
-        return False
-    kind = (content_type or "").split(";", 1)[0].strip().lower()
-    if kind in ("text/html", "application/xhtml+xml"):
-        return True
-    if kind and not (
-        kind in ("application/octet-stream", "text/plain") or kind.startswith("text/")
-    ):
-        return False
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--"))
-
-
 def header_dict(response: Response) -> dict[str, str]:
     """Response headers with lower-cased names; repeated headers joined with ', '."""
     return {

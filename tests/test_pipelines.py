@@ -12,25 +12,9 @@ from pipeline.errors import EmptyBody, ExtractionFailed, HttpError, NotHtml, Too
 from pipeline.extensions import DropStats, summarize
 from pipeline.items import Article, PageItem
 from pipeline.pipelines.dedup import DedupPipeline
-from pipeline.pipelines.validate import ValidatePipeline, looks_like_html
+from pipeline.pipelines.validate import ValidatePipeline
 
 HTML = b"<!doctype html><html><head><title>x</title></head><body><p>Hello</p></body></html>"
-
-
-@pytest.mark.parametrize(
-    ("body", "ctype", "expected"),
-    [
-        (HTML, "text/html; charset=utf-8", True),
-        (HTML, None, True),
-        (b"%PDF-1.7 ...", "text/html", False),
-        (b"\x89PNG\r\n\x1a\n....", None, False),
-        (HTML, "application/pdf", False),
-        (b"just some text without markup", None, False),
-        (b"  <html><body>x</body></html>", "application/xhtml+xml", True),
-    ],
-)
-def test_looks_like_html(body: bytes, ctype: str | None, expected: bool) -> None:
-    assert looks_like_html(body, ctype) is expected
 
 
 def _page(**kw: object) -> PageItem:

@@ -37,7 +37,6 @@ from spiders.pages import (
     continuation_key,
     date_from_url,
     error_kind,
-    looks_like_html,
     next_article_page,
 )
 from spiders.section import article_links, link_text_ok, looks_like_article_url
@@ -445,22 +444,6 @@ def test_source_spider_requires_a_source_name(tmp_path: Path) -> None:
 
 def _html(url: str, body: str) -> HtmlResponse:
     return HtmlResponse(url, body=body.encode("utf-8"), encoding="utf-8", request=Request(url))
-
-
-@pytest.mark.parametrize(
-    ("content_type", "body", "expected"),
-    [
-        ("text/html; charset=gbk", b"<!DOCTYPE html><html>", True),
-        ("application/pdf", b"%PDF-1.7", False),
-        ("text/html", b"%PDF-1.4 mislabelled", False),
-        ("application/octet-stream", b"  <html><head>", True),
-        ("image/jpeg", b"\xff\xd8\xff\xe0", False),
-        (None, b"\x89PNG\r\n", False),
-        ("application/xml", b"<?xml version='1.0'?><rss>", False),
-    ],
-)
-def test_looks_like_html(content_type: str | None, body: bytes, expected: bool) -> None:
-    assert looks_like_html(content_type, body) is expected
 
 
 def test_continuation_pages_are_recognised_and_next_articles_are_not() -> None:

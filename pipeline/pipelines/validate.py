@@ -8,27 +8,7 @@ from scrapy.crawler import Crawler
 
 from pipeline.errors import EmptyBody, HttpError, NotHtml, TooLarge
 from pipeline.items import PageItem
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
-# Bytes that start binary formats a server may mislabel as text/html.
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
-
-
-def looks_like_html(body: bytes, content_type: str | None) -> bool:
-    """Content-Type when it is decisive, else sniff the first bytes."""
-    head = body[:1024].lstrip()
-    if head.startswith(_BINARY_MAGIC):
-        return False
-    mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if mime and not mime.startswith(_HTML_TYPES):
-        return False
-    if mime.startswith(("text/html", "application/xhtml+xml")):
-        return True
-    return (
-        b"<html" in head.lower()
-        or b"<!doctype html" in head.lower()
-        or b"<body" in body[:4096].lower()
-    )
+from pipeline.sniffing import looks_like_html
 
 
 class ValidatePipeline:
@@ -46,6 +26,6 @@ class ValidatePipeline:
             raise EmptyBody(f"empty body at {item.url}")
         if len(item.body) > self.max_bytes:
             raise TooLarge(f"{len(item.body)} bytes at {item.url}")
-        if not looks_like_html(item.body, item.headers.get("content-type")):
+        if not looks_like_html(item.headers.get("content-type"), item.body):
             raise NotHtml(f"{item.headers.get('content-type') or 'unknown type'} at {item.url}")
         return item
