@@ -12,7 +12,8 @@ process with the project settings (pipeline/settings.py):
   (c) state only    : pipelines off but the incremental crawl state on (its own database),
                       to show what the crawl-state lookups and writes cost.
 Both use the same concurrency and AutoThrottle off (on a local server it only adds delay).
-Prints article pages/s for each and the ratio (target: full >= 50% of pipelines off).
+Prints article pages/s for each and the ratio (target: full >= 50% of pipelines off), and
+the CPU seconds each process used (the machine's cores are shared by all three).
 Uses DATABASE_URL's server when set, else the embedded PostgreSQL; the database is dropped
 at the end.
 
@@ -79,12 +80,24 @@ def bench_database() -> tuple[str, Callable[[], None]]:
 
 
 def crawl(
-    spider: str, args: dict[str, str], settings: dict[str, Any], env: dict[str, str]
+    spider: str,
+    args: dict[str, str],
+    settings: dict[str, Any],
+    env: dict[str, str],
+    server_pid: int | None = None,
 ) -> dict[str, Any]:
+    """Run one crawl; its stats, plus the CPU seconds of the crawler, its extraction
+    workers and the site server (sampled with psutil while it runs)."""
+    import time
+
+    import psutil
+
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "stats.json"
         config = {"spider": spider, "args": args, "settings": settings, "out": str(out)}
-        subprocess.run(
+        server = psutil.Process(server_pid) if server_pid else None
+        server_before = sum(server.cpu_times()[:2]) if server else 0.0
+        runner = subprocess.Popen(
             [sys.executable, "-c", _RUNNER, json.dumps(config)],
             cwd=REPO,
             env={
@@ -93,9 +106,25 @@ def crawl(
                 "PYTHONPATH": str(REPO),
                 "SCRAPY_SETTINGS_MODULE": "pipeline.settings",
             },
-            check=True,
         )
-        return json.loads(out.read_text(encoding="utf-8"))
+        crawler = psutil.Process(runner.pid)
+        cpu: dict[int, float] = {}
+        while runner.poll() is None:
+            try:
+                for process in [crawler, *crawler.children(recursive=True)]:
+                    cpu[process.pid] = sum(process.cpu_times()[:2])
+            except psutil.Error:
+                pass  # a process ended between listing and reading: its last sample stands
+            time.sleep(0.1)
+        if runner.returncode:
+            raise subprocess.CalledProcessError(runner.returncode, "bench crawl")
+        result = json.loads(out.read_text(encoding="utf-8"))
+        result["cpu"] = {
+            "crawler": cpu.get(runner.pid, 0.0),
+            "workers": sum(v for pid, v in cpu.items() if pid != runner.pid),
+            "server": sum(server.cpu_times()[:2]) - server_before if server else 0.0,
+        }
+        return result
 
 
 def rate(result: dict[str, Any]) -> tuple[int, float, float]:
@@ -194,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
                     drop()
                     url, drop = bench_database()
                     settings = {**settings, "NEWSMILL_DATABASE_URL": url}
-                result = crawl(args.spider, spider_args, settings, {"DATABASE_URL": url})
+                result = crawl(
+                    args.spider, spider_args, settings, {"DATABASE_URL": url}, server.pid
+                )
                 pages, seconds, per_second = rate(result)
                 stats = result["stats"]
                 extra = ""
@@ -207,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
                     extra = f"  stored {stats.get('newsmill/stored', 0)}, dropped {dropped or 0}"
                 print(
                     f"  {label:<14} {pages:>6} pages {seconds:7.2f} s {per_second:8.1f} pages/s{extra}"
+                )
+                cpu = result["cpu"]
+                print(
+                    f"  {'':<14} cpu s: crawler {cpu['crawler']:.1f}, extraction workers "
+                    f"{cpu['workers']:.1f}, site server {cpu['server']:.1f} (incl. start-up)"
                 )
                 if label not in best or per_second > best[label][2]:
                     best[label] = (pages, seconds, per_second)
