@@ -7,8 +7,9 @@ import hashlib
 import re
 import unicodedata
 
+from pipeline.cleaning.chars import cjk_count
+
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MASK = (1 << 64) - 1
 # ASCII bytes: letters and digits kept (lower-cased), everything else a space, as _NON_WORD does.
 _ASCII_FOLD = bytes(c if chr(c).isalnum() else 32 for c in range(128)).lower() + bytes(128)
@@ -50,7 +51,7 @@ def _sha256(normalized: str) -> str:
 
 def _tokens(normalized: str) -> list[str]:
     # Words for spaced scripts, characters for CJK runs (no spaces to split on).
-    if not normalized.isascii() and len(_CJK.findall(normalized[:2000])) > 200:
+    if cjk_count(normalized[:2000], compat=False) > 200:
         return list(normalized.replace(" ", ""))
     return normalized.split()
 

@@ -10,10 +10,10 @@ from urllib.parse import urljoin
 import nh3
 from lxml.html import HtmlElement
 
+from pipeline.cleaning.chars import cjk_count
 from pipeline.extraction.blocks import LEAD_PREFIX, Block, normalize_space
 from pipeline.items import Image
 
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _NOT_CONTENT_IMAGE = re.compile(
     r"logo|icon|avatar|sprite|spacer|pixel|blank\.|loading|placeholder|lazy\.|1x1|qrcode|erweima|"
@@ -50,7 +50,7 @@ def word_count(text: str) -> int:
     """Words for spaced scripts plus characters for CJK (which has no spaces)."""
     if text.isascii():
         return len(text.encode("ascii").translate(_ASCII_WORD_BYTES).split())
-    return len(_CJK_CHAR.findall(text)) + len(_WORD.findall(text))
+    return cjk_count(text) + len(_WORD.findall(text))
 
 
 def image_src(img: HtmlElement, base_url: str | None) -> str | None:
