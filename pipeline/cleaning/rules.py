@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import lxml.etree
 from cssselect import GenericTranslator, parse
@@ -391,7 +392,8 @@ def _selector_tests(css: str) -> set[str]:
     """XPath tests (``@attr``, ``self::tag``) that any element matching ``css`` passes."""
     tests: set[str] = set()
     for selector in parse(css):
-        node = selector.parsed_tree
+        # cssselect's node classes share no base type: walk them by name and attribute.
+        node: Any = selector.parsed_tree
         while node is not None:
             kind = type(node).__name__
             if kind == "Attrib":
