@@ -12,8 +12,14 @@ import re
 # Every ASCII character for which str.isspace() is true, then the Latin-1 ones.
 _ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _LATIN1_SPACE = _ASCII_SPACE + b"\x85\xa0"
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_CJK_CORE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# The CJK ranges, for every pattern in the project that needs one (as "[...]" contents):
+# Han ideographs (extension A, the main block), kana, hangul, compatibility ideographs.
+HAN_CORE = "\u3400-\u4dbf\u4e00-\u9fff"
+HAN = HAN_CORE + "\uf900-\ufaff"
+KANA = "\u3040-\u30ff"
+HANGUL = "\uac00-\ud7af"
+_CJK = re.compile(f"[{KANA}{HAN}{HANGUL}]")
+_CJK_CORE = re.compile(f"[{KANA}{HAN_CORE}{HANGUL}]")
 
 
 def nonspace_len(text: str) -> int:
