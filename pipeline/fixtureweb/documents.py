@@ -69,13 +69,13 @@ def atom(title: str, link: str, feed_id: str, entries: Sequence[FeedEntry]) -> s
             "</entry>"
         )
     newest = max(((e.updated or e.published) for e in entries), default=None)
-    updated = f"<updated>{newest.isoformat()}</updated>" if newest else ""
+    feed_updated = f"<updated>{newest.isoformat()}</updated>" if newest else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         f"<title>{xml_escape(title)}</title>"
         f'<link rel="alternate" href="{xml_escape(link)}"/>'
-        f"<id>{xml_escape(feed_id)}</id>{updated}\n" + "\n".join(parts) + "\n</feed>\n"
+        f"<id>{xml_escape(feed_id)}</id>{feed_updated}\n" + "\n".join(parts) + "\n</feed>\n"
     )
 
 

@@ -46,7 +46,8 @@ class Context:
 
 
 class Site(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...  # read-only, so frozen dataclasses are Sites
 
     def handle(self, request: Request, ctx: Context) -> Response: ...
 

@@ -241,8 +241,8 @@ class LedgerSite:
         if path == ALWAYS_500_PATH:
             return text_response(_error_page(500, "Internal Server Error"), HTML, status=500)
         if path == SLOW_PATH:
-            page = text_response(self._slow_page(), HTML)
-            return Response(body=page.body, content_type=HTML, delay=ctx.slow_seconds)
+            slow = text_response(self._slow_page(), HTML)
+            return Response(body=slow.body, content_type=HTML, delay=ctx.slow_seconds)
         if path == HUGE_PATH:
             big = oversized_page("Election results: every polling station", HUGE_SIZE)
             return Response(content_type=HTML, stream_length=big.length, stream=big.chunks)

@@ -484,7 +484,7 @@ def _when(text: str) -> datetime:
 
 def ledger_stories() -> tuple[Story, ...]:
     """Every article of The Ledger, newest first."""
-    stories = []
+    stories: list[Story] = []
     for section, when, slug, title, authors, lead, specific in _SPECS:
         published = _when(when)
         path = f"/{section}/{published:%Y/%m/%d}/{slug}.html"

@@ -135,7 +135,7 @@ class FixtureWeb:
             for index, (site, site_host) in enumerate(zip(sites, hosts, strict=True)):
                 server = _Server((site_host, port + index if port else 0), self, site)
                 self._servers.append(server)
-                bound_host, bound_port = server.server_address[:2]
+                bound_host, bound_port = server.socket.getsockname()[:2]
                 bases[site.name] = f"http://{bound_host}:{bound_port}"
         except OSError:
             for server in self._servers:
