@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 
+from pipeline.extraction import extract
 from pipeline.extraction.metadata import extract_metadata
 from pipeline.extraction.metadata.authors import is_ui_word, split_names
 from pipeline.extraction.metadata.dates import DateContext, find_date_in_text, parse_iso
@@ -104,6 +105,36 @@ def test_jsonld_headline_entities_are_unescaped() -> None:
     }
     md = extract_metadata(page(head=ld(data)), None)
     assert md.title == 'Rückbau von Atomkraftwerk "Gundremmingen"'
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        # Parsable, but deeper than any value worth reading: it must not exhaust the stack.
+        '{"@type": "NewsArticle", "headline": ' + "[" * 985 + '"x"' + "]" * 985 + "}",
+    ],
+    ids=["array-100k", "object-100k", "headline-985"],
+)
+def test_deeply_nested_jsonld_block_is_ignored_and_the_article_kept(nested: str) -> None:
+    good = ld(
+        {
+            "@type": "NewsArticle",
+            "headline": "Council approves new tram line",
+            "author": {"@type": "Person", "name": "Jane Doe"},
+        }
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{nested}</script>{good}</head>'
+        "<body><article><h1>Council approves new tram line</h1>"
+        f"<p>{'The council voted on Tuesday to build the new tram line across town. ' * 6}</p>"
+        "</article></body></html>"
+    ).encode()
+    article = extract(html, "https://news.example/a/1")
+    assert article.title == "Council approves new tram line"
+    assert article.authors == ["Jane Doe"]  # the well-formed block beside it is still read
+    assert "voted on Tuesday" in article.text
 
 
 # --- titles ----------------------------------------------------------------------------

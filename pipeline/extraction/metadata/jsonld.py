@@ -95,6 +95,11 @@ def _loads(raw: str) -> Any:
             return json.loads(attempt, strict=False)
         except ValueError:
             continue
+        except RecursionError:
+            # Nested deeper than the interpreter's stack (a hostile or broken page): the
+            # block is dropped, the article is not.
+            logger.debug("JSON-LD block nested too deep; ignored")
+            return None
     logger.debug("unparsable JSON-LD block of %d chars", len(raw))
     return None
 
@@ -123,17 +128,25 @@ def node_types(node: dict[str, Any]) -> set[str]:
     return {k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)}
 
 
-def _text(value: Any) -> str | None:
+# Values nest a few levels (a list of dicts with a name); deeper ones are not metadata, and
+# following them would let a block nested hundreds deep exhaust the stack.
+_MAX_VALUE_DEPTH = 6
+
+
+def _text(value: Any, depth: int = 0) -> str | None:
     """A plain string from a JSON-LD value that may be a list, a dict with @value/name, or a number."""
+    if depth > _MAX_VALUE_DEPTH:
+        return None
     if isinstance(value, list):
         for item in value:
-            text = _text(item)
+            text = _text(item, depth + 1)
             if text:
                 return text
         return None
     if isinstance(value, dict):
         return _text(
-            value.get("@value") or value.get("name") or value.get("url") or value.get("@id")
+            value.get("@value") or value.get("name") or value.get("url") or value.get("@id"),
+            depth + 1,
         )
     if isinstance(value, str):
         return value.strip() or None
@@ -142,15 +155,15 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _texts(value: Any) -> tuple[str, ...]:
-    if value is None:
+def _texts(value: Any, depth: int = 0) -> tuple[str, ...]:
+    if value is None or depth > _MAX_VALUE_DEPTH:
         return ()
     if isinstance(value, str):
         return (value.strip(),) if value.strip() else ()
     if isinstance(value, list):
         out: list[str] = []
         for item in value:
-            out.extend(_texts(item))
+            out.extend(_texts(item, depth + 1))
         return tuple(out)
     text = _text(value)
     return (text,) if text else ()
@@ -186,10 +199,12 @@ def _people(value: Any, ids: dict[str, dict[str, Any]], depth: int = 0) -> list[
     return [Person(name.strip(), is_org, url)]
 
 
-def _image(value: Any) -> str | None:
+def _image(value: Any, depth: int = 0) -> str | None:
+    if depth > _MAX_VALUE_DEPTH:
+        return None
     if isinstance(value, list):
         for item in value:
-            found = _image(item)
+            found = _image(item, depth + 1)
             if found:
                 return found
         return None
