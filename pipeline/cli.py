@@ -36,9 +36,10 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
 
 
 def _database_url(settings: Any) -> str:
-    from pipeline.db.session import check_connection, resolve_database_url
+    from pipeline.db.session import check_connection
+    from pipeline.db.target import database_target
 
-    url = resolve_database_url(settings.get("NEWSMILL_DATABASE_URL") or None)
+    url = database_target(settings).connect_url()
     check_connection(url)
     return url
 
@@ -166,21 +167,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from pipeline.db.session import resolve_database_url, schema_status, upgrade
+    from pipeline.db.session import schema_status, upgrade
+    from pipeline.db.target import database_target
 
-    settings = _project_settings({})
-    url = resolve_database_url(settings.get("NEWSMILL_DATABASE_URL") or None)
+    target = database_target(_project_settings({}))
+    if args.action == "stop":
+        from pipeline.db.embedded import stop_embedded
+
+        stopped = stop_embedded(target.home)
+        print(f"embedded PostgreSQL in {target.home} {'stopped' if stopped else 'was not running'}")
+        return 0
+    url = target.connect_url()
     if args.action == "upgrade":
         upgrade(url)
         print(schema_status(url))
     elif args.action == "status":
         print(schema_status(url))
-    elif args.action == "stop":
-        from pipeline.db.embedded import newsmill_home, stop_embedded
-
-        home = newsmill_home()
-        stopped = stop_embedded()
-        print(f"embedded PostgreSQL in {home} {'stopped' if stopped else 'was not running'}")
     return 0
 
 

@@ -525,11 +525,10 @@ def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlStat
     """
     if not settings.getbool("NEWSMILL_INCREMENTAL", True):
         return None
-    from pipeline.db.session import check_connection, describe_url, get_engine, resolve_database_url
+    from pipeline.db.session import check_connection, describe_url, get_engine
+    from pipeline.db.target import database_target
 
-    url = resolve_database_url(
-        settings.get("NEWSMILL_DATABASE_URL") or None, home=settings.get("NEWSMILL_HOME") or None
-    )
+    url = database_target(settings).connect_url()
     check_connection(url)
     engine = get_engine(url, pool_size=2, max_overflow=2)
     with engine.connect() as conn:

@@ -25,10 +25,10 @@ from pipeline.db.session import (
     describe_url,
     downgrade,
     head_revision,
-    resolve_database_url,
     schema_status,
     upgrade,
 )
+from pipeline.db.target import resolve_database_url
 from pipeline.errors import DatabaseUnavailable
 from tests.plugins.db import embedded_home
 
@@ -128,7 +128,7 @@ def _tables(url: str) -> list[str]:
 
 _RESOLVE = """
 import json, os
-from pipeline.db.session import resolve_database_url
+from pipeline.db.target import resolve_database_url
 print(json.dumps({"url": resolve_database_url(), "pid": os.getpid()}))
 """
 

@@ -1,9 +1,8 @@
-"""Which database to use, engines for it, and schema migrations (Alembic, shipped in the package)."""
+"""Engines for a PostgreSQL URL, connection checks, and schema migrations (Alembic, shipped in the package)."""
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -41,24 +40,6 @@ def normalize_url(url: str) -> str:
         f"DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:port/database), "
         f"got scheme {scheme!r}."
     )
-
-
-def resolve_database_url(settings_url: str | None = None, *, home: str | None = None) -> str:
-    """DATABASE_URL from the environment, else the Scrapy setting, else the embedded server.
-
-    The embedded server is started (or reused) and its schema upgraded to head.
-    """
-    env_url = os.environ.get("DATABASE_URL")
-    if env_url:
-        return normalize_url(env_url)
-    if settings_url:
-        return normalize_url(settings_url)
-    from pipeline.db.embedded import start_embedded
-
-    url = start_embedded(home)
-    if current_revision(url) != head_revision():  # the usual case costs one small query
-        upgrade(url)
-    return url
 
 
 def get_engine(url: str, **kwargs: object) -> Engine:

@@ -35,7 +35,6 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.db.embedded import newsmill_home
 from pipeline.user_errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
@@ -509,10 +508,6 @@ def record_from_json(line: str) -> ArticleRecord:
     return ArticleRecord(**data)
 
 
-def default_spool_dir() -> Path:
-    return newsmill_home() / "spool"
-
-
 def spool_records(records: Iterable[ArticleRecord], spool_dir: Path) -> Path:
     """Write records to a new JSONL file in ``spool_dir`` (atomically: tmp file then rename)."""
     spool_dir.mkdir(parents=True, exist_ok=True)
@@ -558,7 +553,7 @@ def _pid_alive(pid: int) -> bool:
 
 def replay_spool(
     engine: Engine,
-    spool_dir: Path | None = None,
+    spool_dir: Path,
     *,
     batch_size: int = 200,
     write: Callable[[list[ArticleRecord]], list[WriteResult]] | None = None,
@@ -568,7 +563,6 @@ def replay_spool(
     If the database is still unreachable, the files stay for the next attempt and the
     connection error propagates.
     """
-    spool_dir = spool_dir or default_spool_dir()
     if not spool_dir.is_dir():
         return []
     results: list[WriteResult] = []
@@ -619,9 +613,9 @@ class ArticleWriter:
         self,
         engine: Engine,
         *,
+        spool_dir: Path,
         batch_size: int = 200,
         flush_seconds: float = 2.0,
-        spool_dir: Path | None = None,
         retries: int = 3,
         retry_backoff: float = 0.5,
         replay: bool = True,
@@ -633,7 +627,7 @@ class ArticleWriter:
         self.near_duplicate_bits = near_duplicate_bits
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
-        self.spool_dir = spool_dir or default_spool_dir()
+        self.spool_dir = spool_dir
         self.retries = retries
         self.retry_backoff = retry_backoff
         self._clock = clock

@@ -25,7 +25,8 @@ from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
 from pipeline.db.runs import finish_run, start_run
-from pipeline.db.session import get_engine, resolve_database_url
+from pipeline.db.session import get_engine
+from pipeline.db.target import DatabaseTarget, database_target
 from pipeline.db.writer import (
     DEFAULT_NEAR_DUPLICATE_BITS,
     ArticleRecord,
@@ -85,7 +86,7 @@ class StorePipeline:
     def __init__(
         self,
         crawler: Crawler,
-        database_url: str,
+        target: DatabaseTarget,
         batch_size: int,
         flush_seconds: float,
         near_duplicate_bits: int = DEFAULT_NEAR_DUPLICATE_BITS,
@@ -93,7 +94,10 @@ class StorePipeline:
         self.crawler = crawler
         self.near_duplicate_bits = near_duplicate_bits
         self.stats = crawler.stats
-        self.database_url = database_url
+        self.target = target
+        # Resolved now, not when the spider opens: an embedded server that cannot start
+        # fails the crawl before anything is fetched.
+        self.database_url = target.connect_url()
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.engine: Any = None
@@ -117,10 +121,9 @@ class StorePipeline:
         settings = crawler.settings
         if not settings.getbool("NEWSMILL_STORE_ENABLED", True):
             raise NotConfigured("NEWSMILL_STORE_ENABLED is off")
-        url = resolve_database_url(settings.get("NEWSMILL_DATABASE_URL") or None)
         return cls(
             crawler,
-            url,
+            database_target(settings),
             settings.getint("NEWSMILL_STORE_BATCH_SIZE", 200),
             settings.getfloat("NEWSMILL_STORE_FLUSH_SECONDS", 2.0),
             settings.getint("NEWSMILL_NEAR_DUPLICATE_BITS", DEFAULT_NEAR_DUPLICATE_BITS),
@@ -130,6 +133,7 @@ class StorePipeline:
         self.engine = get_engine(self.database_url)
         self.writer = ArticleWriter(
             self.engine,
+            spool_dir=self.target.spool_dir,
             batch_size=self.batch_size,
             flush_seconds=self.flush_seconds,
             near_duplicate_bits=self.near_duplicate_bits,
