@@ -211,6 +211,26 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.db.session import get_engine
+    from pipeline.export import ExportQuery, export_articles, parse_since
+
+    wanted = ExportQuery(
+        since=parse_since(args.since) if args.since else None,
+        source=args.source,
+        one_per_story=args.one_per_story,
+    )
+    engine = get_engine(_database_url(_project_settings({})))
+    try:
+        progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
+        written = export_articles(engine, wanted, args.format, args.out, progress=progress)
+    finally:
+        engine.dispose()
+    if args.out is not None:
+        print(f"exported {written} articles to {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.sources import load_sources
 
@@ -267,6 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("runs", help="recent crawl runs")
     p.add_argument("-n", "--limit", type=int, default=20)
     p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser("export", help="stored articles as JSON lines, CSV or Markdown files")
+    p.add_argument("--format", choices=("jsonl", "csv", "md"), required=True)
+    p.add_argument("--out", type=Path, help="file (jsonl, csv; default stdout) or directory (md)")
+    p.add_argument("--since", metavar="DATE", help="published (or first stored) on or after")
+    p.add_argument("--source", metavar="NAME", help="only this source's articles")
+    p.add_argument("--one-per-story", action="store_true", help="leave out near copies")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("sources", help="configured sources")
     p.add_argument("action", choices=("list", "check"))

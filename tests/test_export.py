@@ -1,0 +1,215 @@
+"""`newsmill export`: JSON lines, CSV and Markdown files streamed from PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import Engine, insert, text
+
+from pipeline.db.models import Article, Source
+from pipeline.export import (
+    EXPORT_FIELDS,
+    ExportQuery,
+    export_articles,
+    markdown_filename,
+    parse_since,
+    stream_articles,
+)
+from pipeline.extraction.render import JSON_FIELDS
+from pipeline.user_errors import NewsmillError
+
+ROOT = Path(__file__).resolve().parents[1]
+# The front matter keys of the export format Newsmill's Markdown imitates
+# (../shared/seeds/000_7eefd6fb0a7f33b1.txt).
+SEED_KEYS = {"title", "categories", "headimg", "author", "comments", "date", "thumbnail"}
+
+
+def _article(n: int, **fields: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "url": f"https://site.example/news/{n}.html",
+        "canonical_url": f"https://site.example/news/{n}.html",
+        "content_hash": f"{n:064x}",
+        "title": f"Headline {n}",
+        "text": f"Body of article {n}.",
+        "html": f"<p>Body of article {n}.</p>",
+        "authors": ["Jane Doe"],
+        "published": datetime(2026, 11, n % 28 + 1, 9, 30, tzinfo=UTC),
+        "language": "en",
+        "images": [],
+        "categories": [],
+        "tags": [],
+    }
+    row.update(fields)
+    return row
+
+
+@pytest.fixture
+def stored(clean_db: Engine) -> Engine:
+    """Two sources; ledger's article 3 is a near copy of huxin's article 1; 4 has no date."""
+    with clean_db.begin() as conn:
+        huxin, ledger = conn.execute(
+            insert(Source).returning(Source.id), [{"name": "huxin"}, {"name": "ledger"}]
+        ).scalars()
+        conn.execute(
+            insert(Article),
+            [
+                _article(
+                    1,
+                    source_id=huxin,
+                    title="为基层分忧，群策群力共度时艰",
+                    authors=["趣头条"],
+                    categories=["新媒体"],
+                    tags=["分类"],
+                    html='<p><img src="https://img.example/1.jpeg"></p><p>疫情下，远眺上海。</p>',
+                    images=[{"src": "https://img.example/1.jpeg", "caption": "远眺", "alt": None}],
+                    published=datetime(2022, 4, 6, 11, 45, 27, tzinfo=UTC),
+                ),
+                _article(2, source_id=huxin, published=datetime(2026, 11, 20, tzinfo=UTC)),
+                _article(3, source_id=ledger, published=datetime(2026, 11, 21, tzinfo=UTC)),
+                _article(4, source_id=ledger, published=None),
+            ],
+        )
+        conn.execute(text("UPDATE articles SET near_duplicate_of = 1 WHERE id = 3"))
+    return clean_db
+
+
+def _jsonl(engine: Engine, wanted: ExportQuery, tmp_path: Path) -> list[dict[str, object]]:
+    out = tmp_path / "out.jsonl"
+    assert export_articles(engine, wanted, "jsonl", out) == len(out.read_text().splitlines())
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_has_the_extract_fields_plus_source(stored: Engine, tmp_path: Path) -> None:
+    rows = _jsonl(stored, ExportQuery(), tmp_path)
+    assert [r["id"] for r in rows] == [1, 2, 3, 4]
+    first = rows[0]
+    assert set(JSON_FIELDS) - set(first) == {"credits"}  # the one field the database does not keep
+    assert list(first) == list(EXPORT_FIELDS)
+    assert first["title"] == "为基层分忧，群策群力共度时艰"
+    assert first["source"] == "huxin" and first["authors"] == ["趣头条"]
+    assert first["published"] == "2022-04-06T11:45:27+00:00"
+    assert first["images"] == [
+        {"src": "https://img.example/1.jpeg", "caption": "远眺", "alt": None}
+    ]
+    assert rows[2]["near_duplicate_of"] == 1
+    # ensure_ascii off: readable UTF-8, not \u escapes
+    assert "为基层" in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+
+
+def test_filters_since_source_and_one_per_story(stored: Engine, tmp_path: Path) -> None:
+    ids = lambda wanted: [r["id"] for r in _jsonl(stored, wanted, tmp_path)]  # noqa: E731
+    assert ids(ExportQuery(source="ledger")) == [3, 4]
+    assert ids(ExportQuery(one_per_story=True)) == [1, 2, 4]
+    # Article 4 has no date: its first_seen (now) counts.
+    assert ids(ExportQuery(since=parse_since("2026-11-21"))) == [3, 4]
+    assert ids(ExportQuery(since=parse_since("2030-01-01"))) == []
+    assert ids(
+        ExportQuery(source="huxin", one_per_story=True, since=parse_since("2026-01-01"))
+    ) == [2]
+
+
+def test_unknown_source_and_bad_date_are_one_line_errors(stored: Engine, tmp_path: Path) -> None:
+    with pytest.raises(NewsmillError, match=r"'nosuch' \(sources: huxin, ledger\)"):
+        export_articles(stored, ExportQuery(source="nosuch"), "jsonl", tmp_path / "x.jsonl")
+    with pytest.raises(NewsmillError, match="expected a date"):
+        parse_since("last tuesday")
+    with pytest.raises(NewsmillError, match="--out DIRECTORY"):
+        export_articles(stored, ExportQuery(), "md", None)
+
+
+def test_csv_round_trips(stored: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    export_articles(stored, ExportQuery(), "csv", out)
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["categories"] == "新媒体" and rows[0]["tags"] == "分类"
+    assert json.loads(rows[0]["images"])[0]["src"] == "https://img.example/1.jpeg"
+    assert rows[3]["published"] == "" and rows[2]["near_duplicate_of"] == "1"
+
+
+def _front_matter(document: str) -> tuple[dict[str, object], str]:
+    document = document.lstrip()
+    assert document.startswith("---\n")
+    head, body = document[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+def test_markdown_files_are_shaped_like_the_seed_export(stored: Engine, tmp_path: Path) -> None:
+    written = export_articles(stored, ExportQuery(source="huxin"), "md", tmp_path / "md")
+    files = sorted((tmp_path / "md").iterdir())
+    assert written == 2 and files[0].name == "000001_" + f"{1:064x}"[:16] + ".md"
+    meta, body = _front_matter(files[0].read_text(encoding="utf-8"))
+    assert set(meta) >= SEED_KEYS and body.lstrip().startswith("<div>")
+    assert meta["title"] == "为基层分忧，群策群力共度时艰"
+    assert meta["categories"] == ["新媒体", "分类"]
+    assert meta["author"] == "趣头条"
+    assert meta["date"] == "Wed, 06 Apr 2022 11:45:27 GMT"
+    assert meta["headimg"] == meta["thumbnail"] == "https://img.example/1.jpeg"
+    assert 'referrerpolicy="no-referrer"' in body and "<p>疫情下，远眺上海。</p>" in body
+
+
+def test_progress_bar_counts_to_the_total(stored: Engine, tmp_path: Path) -> None:
+    bar = io.StringIO()
+    export_articles(stored, ExportQuery(), "jsonl", tmp_path / "x.jsonl", progress=bar)
+    assert bar.getvalue().rstrip().endswith("4/4 articles (100%)")
+
+
+def test_markdown_filename_sorts_in_storage_order(stored: Engine) -> None:
+    names = [markdown_filename(a) for a in stream_articles(stored, ExportQuery())]
+    assert names == sorted(names) and len(set(names)) == 4
+
+
+# --- scale: constant memory ---------------------------------------------------------------
+
+ROWS = 100_000
+BODY_CHARS = 3000  # 100,000 rows × (text + html) ≈ 600 MB: far over the memory bound below
+RSS_BOUND_MB = 200
+
+
+@pytest.mark.slow
+def test_export_of_100k_rows_streams_in_bounded_memory(
+    clean_db: Engine, database_env: dict[str, str], tmp_path: Path
+) -> None:
+    with clean_db.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO articles (url, canonical_url, content_hash, title, text, html) "
+                "SELECT 'https://s.example/' || i, 'https://s.example/' || i, md5(i::text), "
+                "'Headline ' || i, repeat(md5(i::text), :n / 32), "
+                "'<p>' || repeat(md5((-i)::text), :n / 32) || '</p>' "
+                "FROM generate_series(1, :rows) AS i"
+            ),
+            {"n": BODY_CHARS, "rows": ROWS},
+        )
+    out = tmp_path / "all.jsonl"
+    # The child reports its own peak RSS (ru_maxrss is KB on Linux).
+    script = (
+        "import resource, sys; from pipeline.cli import main; "
+        f"rc = main(['export', '--format', 'jsonl', '--out', {str(out)!r}]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); "
+        "sys.exit(rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=database_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    peak_mb = int(result.stderr.strip().splitlines()[-1])
+    with out.open(encoding="utf-8") as stream:
+        lines = sum(1 for _ in stream)
+    assert lines == ROWS
+    assert out.stat().st_size > 3 * RSS_BOUND_MB * 1024 * 1024  # the data would not fit
+    assert peak_mb < RSS_BOUND_MB, f"peak RSS {peak_mb} MB"
