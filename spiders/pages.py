@@ -21,6 +21,8 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
+from pipeline.extraction.metadata.dates import date_from_url as url_day
+
 _NEXT_TEXT = re.compile(
     r"^\s*(下一页|下页|next(\s+page)?|more|older(\s+posts|\s+articles)?)\s*[>»›→]*\s*$", re.I
 )
@@ -38,22 +40,13 @@ _PAGE_PARAMS = frozenset({"page", "p", "pg", "pn", "pagenum", "page_no", "pageno
 _PAGE_SUFFIX = re.compile(r"(?:[_-](?:p|page)?\d{1,3})(?=\.s?html?$)|/(?:page/)?\d{1,3}/?$", re.I)
 
 
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})(?:/|-|_)?(0[1-9]|1[0-2])(?:/|-|_)?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
-    r"|/((?:19|20)\d{2})[-/](0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/"
-)
-
-
 def date_from_url(url: str) -> datetime | None:
-    """The publication day written in an article URL (/2026/11/24/, /2026-11/24/, /20261124/)."""
-    match = _URL_DATE.search(urlsplit(url).path)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups() if g is not None)
-    try:
-        return datetime(year, month, day, tzinfo=UTC)
-    except ValueError:
-        return None
+    """The publication day written in an article URL, as a UTC midnight (crawl cutoffs are UTC).
+
+    The rules are extraction's (``pipeline.extraction.metadata.dates``), so a spider and the
+    metadata of the page it fetches read the same day from the same URL.
+    """
+    return url_day(url, UTC)
 
 
 def header_dict(response: Response) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,15 @@ import pytest
 from pipeline.extraction import extract
 from pipeline.extraction.metadata import extract_metadata
 from pipeline.extraction.metadata.authors import is_ui_word, split_names
-from pipeline.extraction.metadata.dates import DateContext, find_date_in_text, parse_iso
+from pipeline.extraction.metadata.dates import (
+    DateContext,
+    date_from_url,
+    find_date_in_text,
+    parse_iso,
+)
 from pipeline.extraction.metadata.title import strip_site_name
 from pipeline.sources import ExtractionOverrides
+from spiders.pages import date_from_url as spider_date_from_url
 
 UTC = timezone.utc  # noqa: UP017 - explicit alias used in expectations
 CST = timezone(timedelta(hours=8))
@@ -636,6 +642,45 @@ def test_text_date_formats(text: str, expected: datetime) -> None:
 )
 def test_date_from_url_is_the_last_resort(url: str, expected: datetime | None) -> None:
     assert extract_metadata(page(body="<p>No dates here.</p>"), url).published == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # Separated parts, one or two digits.
+        ("https://techcrunch.com/2019/11/18/new-york-state/", date(2019, 11, 18)),
+        ("https://news.example/2019/1/5/slug", date(2019, 1, 5)),
+        ("http://bj.house.sina.com.cn/p/2005-03-31/031868306.html", date(2005, 3, 31)),
+        ("http://a/html/2026-11/24/content_1.htm", date(2026, 11, 24)),
+        ("https://news.example/news/2026_11_24_storm.html", date(2026, 11, 24)),
+        ("https://news.example/2026-11-24-storm-hits", date(2026, 11, 24)),
+        # Packed two-digit parts.
+        ("http://business.sohu.com/20050311/n224643115.shtml", date(2005, 3, 11)),
+        ("http://a/20261124/c.html", date(2026, 11, 24)),
+        ("http://a/202611/24/c.html", date(2026, 11, 24)),
+        # The query is not the path; impossible days and long ids are not dates.
+        ("https://news.example/a?d=2026/11/24/", None),
+        ("http://a/2026/13/01/x.html", None),
+        ("http://a/2026/02/30/x.html", None),
+        ("http://a/a/123456.html", None),
+        ("http://a/20191205123.html", None),
+        ("https://news.example/articles/12345678", None),
+        (None, None),
+    ],
+)
+def test_date_from_url_cases(url: str | None, expected: date | None) -> None:
+    found = date_from_url(url)
+    assert (found.date() if found else None) == expected
+    if found is not None:
+        assert found.tzinfo is None and (found.hour, found.minute) == (0, 0)
+        assert date_from_url(url, UTC) == found.replace(tzinfo=UTC)
+
+
+def test_spider_reads_the_url_day_with_the_extraction_rules() -> None:
+    # The spider's cutoff check compares aware UTC datetimes; the rules are the same.
+    for url in ("http://a/2019/1/5/x", "http://a/2026-11/24/x.htm", "http://a/20050311/n.shtml"):
+        assert spider_date_from_url(url) == date_from_url(url, UTC)
+    assert spider_date_from_url("http://a/2026/1/5/x") == datetime(2026, 1, 5, tzinfo=UTC)
 
 
 def test_truncated_jsonld_headline_is_completed_from_og() -> None:

@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -327,24 +328,31 @@ def find_relative_date(text: str, context: DateContext) -> datetime | None:
     return None
 
 
+# The day in a URL path, each part either separated (/2019/11/18/, /2005-3-31/, /2026-11/24/,
+# /2026_11_24) or packed with two digits (/20050311/, /202611/24/), followed by a separator.
 URL_DATE = re.compile(
-    r"/(?P<year>(?:19|20)\d{2})[/-](?P<month>\d{1,2})[/-](?P<day>\d{1,2})(?:/|-|_|\.|$)"
-    r"|/(?P<cyear>(?:19|20)\d{2})(?P<cmonth>[01]\d)(?P<cday>[0-3]\d)(?:/|_|-|\.|$)"
+    r"/(?P<year>(?:19|20)\d{2})"
+    r"(?:[/_-](?P<month>\d{1,2})|(?P<packed_month>0[1-9]|1[0-2]))"
+    r"(?:[/_-](?P<day>\d{1,2})|(?P<packed_day>[0-2]\d|3[01]))"
+    r"(?=[/_.-]|$)"
 )
 
 
-def date_from_url(url: str | None) -> datetime | None:
-    """The day in a URL path (/2019/11/18/slug, /2005-03-31/, /20050311/): a last resort."""
+def date_from_url(url: str | None, tz: tzinfo | None = None) -> datetime | None:
+    """The day written in a URL's path as a midnight, naive unless ``tz`` is given.
+
+    Metadata takes it as a last resort for the publish date; spiders use it (with UTC) to
+    skip old links without fetching them.
+    """
     if not url:
         return None
-    match = URL_DATE.search(url.split("?", 1)[0])
+    match = URL_DATE.search(urlsplit(url).path)
     if not match:
         return None
-    year = match.group("year") or match.group("cyear")
-    month = match.group("month") or match.group("cmonth")
-    day = match.group("day") or match.group("cday")
+    month = match.group("month") or match.group("packed_month")
+    day = match.group("day") or match.group("packed_day")
     try:
-        return datetime(int(year), int(month), int(day))
+        return datetime(int(match.group("year")), int(month), int(day), tzinfo=tz)
     except ValueError:
         return None
 
