@@ -32,10 +32,11 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.db.models import Article, ArticleUrl, Source
+from pipeline.db.records import ArticleRecord
 from pipeline.db.schema import metadata
 from pipeline.db.scratch import scratch_database
 from pipeline.db.session import get_engine
-from pipeline.db.writer import ArticleRecord, ArticleWriter
+from pipeline.db.writer import ArticleWriter
 
 NAIVE_COMMIT_EVERY = 500
 

@@ -15,8 +15,9 @@ from scrapy.settings import Settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from pipeline.db.records import ArticleRecord
+from pipeline.db.spool import spool_records
 from pipeline.db.target import database_target
-from pipeline.db.writer import ArticleRecord, spool_records
 from pipeline.fixtureweb import FixtureWeb, serve
 from pipeline.fixtureweb.bench import generate_bench_site
 from tests.plugins.db import embedded_home

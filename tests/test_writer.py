@@ -19,16 +19,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from pipeline.db.records import ArticleRecord, WriteOutcome, record_from_json, record_to_json
 from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import get_engine, upgrade
-from pipeline.db.writer import (
-    ArticleRecord,
-    ArticleWriter,
-    StorageUnavailable,
-    WriteOutcome,
-    record_from_json,
-    record_to_json,
-)
+from pipeline.db.writer import ArticleWriter, StorageUnavailable
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -526,3 +520,23 @@ def test_near_duplicate_marking_can_be_turned_off(clean_db: Engine, tmp_path: Pa
     assert rows(clean_db, "SELECT count(*) FROM articles WHERE near_duplicate_of IS NOT NULL") == [
         (0,)
     ]
+
+
+def test_a_running_migration_does_not_block_near_duplicate_marking(
+    clean_db: Engine, database_url: str, tmp_path: Path
+) -> None:
+    from pipeline.db.locks import MIGRATION_LOCK
+
+    holder = create_engine(database_url, poolclass=NullPool)
+    # lock_timeout: a writer that waits on the migration's lock fails in 3 s instead of hanging.
+    engine = get_engine(database_url, connect_args={"options": "-c lock_timeout=3000"})
+    try:
+        with holder.connect() as conn:  # `newsmill db upgrade` holds this while it runs
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            pair = [story(1, WIRE_STORY, "ledger"), story(2, WIRE_STORY + " More.", "syndicate")]
+            results = write(engine, pair, tmp_path)
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+        assert results[1].near_duplicate_of == results[0].article_id
+    finally:
+        holder.dispose()
+        engine.dispose()

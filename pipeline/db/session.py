@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -16,13 +17,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
+from pipeline.db.locks import MIGRATION_LOCK
 from pipeline.user_errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-# Serializes concurrent `upgrade` calls (two crawls starting at once on a fresh database).
-_MIGRATION_LOCK_KEY = 0x6E6577736D696C6C  # "newsmill"
 CONNECT_TIMEOUT_SECONDS = 10
 _HINT = "Set DATABASE_URL (or NEWSMILL_DATABASE_URL) to a reachable PostgreSQL, or unset it to use the embedded server."
 
@@ -42,10 +42,10 @@ def normalize_url(url: str) -> str:
     )
 
 
-def get_engine(url: str, **kwargs: object) -> Engine:
+def get_engine(url: str, **kwargs: Any) -> Engine:
     """An engine on psycopg 3; the caller disposes it."""
-    connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-    connect_args.update(kwargs.pop("connect_args", {}) or {})  # type: ignore[arg-type]
+    connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    connect_args.update(kwargs.pop("connect_args", None) or {})
     return create_engine(
         normalize_url(url), pool_pre_ping=True, connect_args=connect_args, **kwargs
     )
@@ -151,7 +151,7 @@ def _migrate(url: str, run: Callable[[Config], object]) -> None:
     engine = create_engine(normalize_url(url), poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
             conn.commit()
             try:
                 config = alembic_config(url)
@@ -160,7 +160,7 @@ def _migrate(url: str, run: Callable[[Config], object]) -> None:
                 conn.commit()
             finally:
                 conn.rollback()
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
                 conn.commit()
     finally:
         engine.dispose()

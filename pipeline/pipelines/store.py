@@ -24,17 +24,12 @@ from twisted.internet import defer, task, threads
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
+from pipeline.db.batch import DEFAULT_NEAR_DUPLICATE_BITS
+from pipeline.db.records import ArticleRecord, WriteOutcome, WriteResult
 from pipeline.db.runs import finish_run, start_run
 from pipeline.db.session import get_engine
 from pipeline.db.target import DatabaseTarget, database_target
-from pipeline.db.writer import (
-    DEFAULT_NEAR_DUPLICATE_BITS,
-    ArticleRecord,
-    ArticleWriter,
-    StorageUnavailable,
-    WriteOutcome,
-    WriteResult,
-)
+from pipeline.db.writer import ArticleWriter, StorageUnavailable
 from pipeline.errors import ExtractionFailed, StorageFailed
 from pipeline.items import PageItem
 

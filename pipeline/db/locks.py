@@ -1,0 +1,13 @@
+"""PostgreSQL advisory lock keys Newsmill takes, side by side so no two share a key.
+
+A shared key makes unrelated work wait on each other: when near-duplicate marking used the
+migration lock's key, a running ``newsmill db upgrade`` blocked every writer.
+"""
+
+from __future__ import annotations
+
+# Session lock around Alembic migrations: concurrent `upgrade` calls run one at a time.
+MIGRATION_LOCK = 0x6E6577736D696C6C  # "newsmill"
+# Transaction lock around near-duplicate marking: one writer at a time marks copies, so two
+# concurrent batches holding copies of one story see each other.
+NEAR_DUPLICATE_LOCK = 0x6E6D3A6E65617264  # "nm:neard"
