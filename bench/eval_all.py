@@ -68,8 +68,8 @@ class Row:
     folder: str
     # Takes the set's page ids of one column and returns the figure, or None if no page counts.
     figure: Callable[[list[str]], float | None]
-    # Per page badness for --verbose (lower is worse), or None for rows without a page list.
-    page_score: Callable[[str], float] | None = None
+    # Per page score for --verbose (lower is worse, 1.0 or more is no miss; None: not scored).
+    page_score: Callable[[str], float | None] | None = None
     describe: Callable[[str], str] | None = None
 
 
@@ -117,7 +117,9 @@ def body_rows(score: ModuleType, run: SetRun, name: str, metric: str, lang: str 
         chosen = [per_page[i] for i in ids if i in per_page]
         return score.summarize(chosen)[0] if chosen else None
 
-    def page_f1(page_id: str) -> float:
+    def page_f1(page_id: str) -> float | None:
+        if page_id not in per_page:
+            return None
         p, r = (x or 0.0 for x in per_page[page_id])
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -154,7 +156,7 @@ def field_row(
     def describe(page_id: str) -> str:
         return f"{run.preds[page_id].get(field_name)!r} | {truth_value(run.truth[page_id])!r}"
 
-    return Row(name, run.folder, figure, lambda i: per_page.get(i, 1.0), describe)
+    return Row(name, run.folder, figure, per_page.get, describe)
 
 
 def snippet_row(snippets: ModuleType, run: SetRun) -> Row:
@@ -176,12 +178,12 @@ def snippet_row(snippets: ModuleType, run: SetRun) -> Row:
         tp, fp, fn, tn = counts[page_id]
         return f"tp {tp} fp {fp} fn {fn} tn {tn}"
 
-    # Lower is worse: each missed or unwanted snippet costs one.
+    # 1.0 for a clean page; each missed or unwanted snippet costs one.
     return Row(
         "trafilatura snippet F1",
         run.folder,
         figure,
-        lambda i: -(counts[i][1] + counts[i][2]),
+        lambda i: 1.0 - counts[i][1] - counts[i][2],
         describe,
     )
 
@@ -280,10 +282,10 @@ def print_worst(rows: Iterable[Row], runs: dict[str, SetRun], count: int) -> Non
     for row in rows:
         if row.page_score is None or row.describe is None:
             continue
-        fit = column_ids(runs[row.folder])["fit"]
-        scored = sorted(fit, key=row.page_score)[:count]
+        scores = {i: row.page_score(i) for i in column_ids(runs[row.folder])["fit"]}
+        misses = sorted((i for i, v in scores.items() if v is not None and v < 1.0), key=scores.get)
         print(f"{row.name}: worst {count} fit pages", file=sys.stderr)
-        for page_id in scored:
+        for page_id in misses[:count]:
             print(f"  {page_id}  {row.describe(page_id)}", file=sys.stderr)
     for run in runs.values():
         shown = [i for i in run.failed if not is_honest(i)]

@@ -1,11 +1,13 @@
 """Extraction speed: Newsmill's extract() against trafilatura on the eval pages, one process.
 
-    .venv/bin/python bench/extract.py [EVAL_DIR ...] [--rounds N]
+    .venv/bin/python bench/extract.py [EVAL_DIR] [--sets zyte,zh,...] [--rounds N]
     .venv/bin/python bench/extract.py --bench-site 60
 
 ``--bench-site N`` times the first N article pages of the crawl benchmark's generated site
 (pipeline/fixtureweb/bench.py: ~50 KB pages, heavy chrome) instead of the eval pages; they are
-rendered in-process, no server. Prints pages/s and ms/page for each (best of N alternating rounds), the ratio, and peak RSS. Both get the raw bytes and the URL, as in
+rendered in-process, no server. EVAL_DIR defaults to ../shared/eval beside the repository; all
+five of its sets are timed unless --sets names some. Prints pages/s and ms/page for each (best of
+N alternating rounds), the ratio, and peak RSS. Both get the raw bytes and the URL, as in
 the scorer. trafilatura runs with the configuration the eval README reports as its best
 (favor_precision=True, include_comments=False).
 """
@@ -21,13 +23,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-DEFAULT_SETS = ("/work/shared/eval/zyte", "/work/shared/eval/zh", "/work/shared/eval/fundus")
+DEFAULT_EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+ALL_SETS = ("zyte", "zh", "fundus", "daniel", "trafilatura")
 
 
-def load_pages(directories: list[str]) -> list[tuple[bytes, str | None]]:
+def load_pages(eval_dir: Path, sets: list[str]) -> list[tuple[bytes, str | None]]:
     pages: list[tuple[bytes, str | None]] = []
-    for directory in directories:
-        root = Path(directory)
+    for name in sets:
+        root = eval_dir / name
         truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
         for page_id, record in truth.items():
             body = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
@@ -76,7 +79,8 @@ def peak_rss_mb() -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="*", default=list(DEFAULT_SETS))
+    parser.add_argument("eval_dir", nargs="?", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--sets", default=",".join(ALL_SETS), help="comma-separated set names")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bench-site", type=int, metavar="N", help="time N bench-site pages")
     args = parser.parse_args(argv)
@@ -84,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         pages = load_bench_pages(args.bench_site)
         origin = "the bench site"
     else:
-        pages = load_pages(args.sets)
-        origin = f"{len(args.sets)} sets"
+        sets = [name.strip() for name in args.sets.split(",") if name.strip()]
+        pages = load_pages(args.eval_dir, sets)
+        origin = f"{', '.join(sets)} in {args.eval_dir}"
     print(f"{len(pages)} pages from {origin}, {args.rounds} round(s), one process")
     contenders = {"newsmill": newsmill_extract, "trafilatura": trafilatura_extract}
     for function in contenders.values():
