@@ -540,3 +540,24 @@ def test_a_running_migration_does_not_block_near_duplicate_marking(
     finally:
         holder.dispose()
         engine.dispose()
+
+
+def test_near_duplicate_candidates_are_found_through_the_quarter_indexes(
+    clean_db: Engine, tmp_path: Path
+) -> None:
+    from pipeline.db.batch import _MARK_NEAR_DUPLICATES
+    from pipeline.db.models import SIMHASH_QUARTERS
+
+    [stored] = write(clean_db, [story(1, WIRE_STORY, "ledger")], tmp_path)
+    proxy = clean_db.raw_connection()
+    try:
+        cur = proxy.cursor()
+        cur.execute("SET enable_seqscan = off")  # few rows: make the planner show its options
+        cur.execute("EXPLAIN " + _MARK_NEAR_DUPLICATES, {"ids": [stored.article_id], "bits": 6})
+        plan = "\n".join(row[0] for row in cur.fetchall())
+        proxy.rollback()
+    finally:
+        proxy.close()
+    # An index is used only if the query spells its expression exactly as the index does.
+    for index in SIMHASH_QUARTERS:
+        assert index in plan, plan

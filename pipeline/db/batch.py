@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from pipeline.db.locks import NEAR_DUPLICATE_LOCK
+from pipeline.db.models import SIMHASH_QUARTER_SHIFTS, simhash_quarter
 from pipeline.db.records import ArticleRecord, WriteOutcome, WriteResult
 
 logger = logging.getLogger(__name__)
@@ -149,17 +150,18 @@ ON CONFLICT (url) DO NOTHING
 # its original, if it is itself a copy); the closest wins. Two copies in one batch: the
 # later points to the earlier. Run last in the batch's transaction, under the advisory
 # lock, so it waits on no row another writer holds.
-_MARK_NEAR_DUPLICATES = """
+_SHARES_A_QUARTER = "\n               OR ".join(
+    f"({simhash_quarter('b.simhash', shift)}) = ({simhash_quarter('f.simhash', shift)})"
+    for shift in SIMHASH_QUARTER_SHIFTS
+)
+_MARK_NEAR_DUPLICATES = f"""
 WITH fresh AS (
     SELECT id, simhash, title FROM articles WHERE id = ANY(%(ids)s) AND simhash IS NOT NULL
 ), found AS (
     SELECT f.id, m.original
     FROM fresh f CROSS JOIN LATERAL (
         SELECT COALESCE(b.near_duplicate_of, b.id) AS original FROM articles b
-        WHERE (((b.simhash >> 48) & 65535) = ((f.simhash >> 48) & 65535)
-               OR ((b.simhash >> 32) & 65535) = ((f.simhash >> 32) & 65535)
-               OR ((b.simhash >> 16) & 65535) = ((f.simhash >> 16) & 65535)
-               OR (b.simhash & 65535) = (f.simhash & 65535)
+        WHERE ({_SHARES_A_QUARTER}
                OR (md5(lower(b.title)) = md5(lower(f.title))
                    AND b.first_seen > now() - interval '30 days'))
           AND b.id <> f.id

@@ -55,13 +55,21 @@ class Source(Base):
     created: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-# Index name -> the SimHash quarter it indexes: near-duplicate candidates share one. The
-# writer's query uses the same expressions, so the planner can combine these indexes.
+# Near-duplicate candidates share a 16-bit quarter of the SimHash. The indexes below and the
+# writer's candidate query (pipeline/db/batch.py) both spell a quarter with this function:
+# the planner uses an expression index only for the very same expression.
+SIMHASH_QUARTER_SHIFTS = (48, 32, 16, 0)
+
+
+def simhash_quarter(column: str, shift: int) -> str:
+    """SQL for the 16-bit quarter of ``column`` that starts ``shift`` bits up."""
+    return f"({column} >> {shift}) & 65535" if shift else f"{column} & 65535"
+
+
+# Index name -> the quarter it indexes.
 SIMHASH_QUARTERS = {
-    "ix_articles_simhash_q0": "(simhash >> 48) & 65535",
-    "ix_articles_simhash_q1": "(simhash >> 32) & 65535",
-    "ix_articles_simhash_q2": "(simhash >> 16) & 65535",
-    "ix_articles_simhash_q3": "simhash & 65535",
+    f"ix_articles_simhash_q{number}": simhash_quarter("simhash", shift)
+    for number, shift in enumerate(SIMHASH_QUARTER_SHIFTS)
 }
 
 
