@@ -46,6 +46,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("NEWSMILL_LOG_LEVEL", "INFO")
+# Drops are counted and summarized; each is logged in one short line naming the page, not
+# with the whole item as Scrapy's default does (a page item carries its raw HTML).
+LOG_FORMATTER = "pipeline.logformatter.NewsmillLogFormatter"
 
 # --- Item pipelines: the stages, in the order data flows --------------------------------
 ITEM_PIPELINES = {
@@ -83,6 +86,9 @@ NEWSMILL_TRACKING_PARAMS: list[str] = []
 EXTENSIONS = {
     "pipeline.extensions.DropStats": 100,
     "pipeline.extensions.Progress": 110,
+    # Feed exports (-O articles.jsonl, FEEDS) write one article per stored page, not the pages.
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "pipeline.feeds.ArticleFeedExporter": 0,
 }
 # --- Discovery and incremental crawling -------------------------------------------------
 # Crawl state lives in PostgreSQL: URLs already stored are not fetched again unless due.

@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import Engine, insert, text
 
 from pipeline.db.models import Article, Source
+from pipeline.demo import write_demo_sources
 from pipeline.export import (
     EXPORT_FIELDS,
     ExportQuery,
@@ -24,6 +25,7 @@ from pipeline.export import (
     stream_articles,
 )
 from pipeline.extraction.render import JSON_FIELDS
+from pipeline.fixtureweb import FixtureWeb
 from pipeline.user_errors import NewsmillError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,3 +215,38 @@ def test_export_of_100k_rows_streams_in_bounded_memory(
     assert lines == ROWS
     assert out.stat().st_size > 3 * RSS_BOUND_MB * 1024 * 1024  # the data would not fit
     assert peak_mb < RSS_BOUND_MB, f"peak RSS {peak_mb} MB"
+
+
+# --- Scrapy's own feed exports ------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_scrapy_crawl_O_writes_one_clean_article_per_stored_page(
+    clean_db: Engine, database_env: dict[str, str], fresh_web: FixtureWeb, tmp_path: Path
+) -> None:
+    write_demo_sources(fresh_web, tmp_path / "sources")
+    out = tmp_path / "items.jsonl"
+    args = ["-a", "source=ledger", "-a", f"sources_dir={tmp_path / 'sources'}", "-O", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "source", *args],
+        cwd=ROOT,
+        env=database_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "not JSON serializable" not in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    with clean_db.connect() as conn:
+        stored = set(conn.execute(text("SELECT canonical_url FROM articles")).scalars())
+    assert stored, result.stderr[-3000:]
+    # One line per page the store stage wrote; this first crawl stored each one new.
+    assert {r["canonical_url"] for r in rows if r["outcome"] == "stored"} == stored
+    outcomes = [r["outcome"] for r in rows]
+    assert outcomes.count("stored") == len(stored), [(r["url"], r["outcome"]) for r in rows]
+    assert set(outcomes) <= {"stored", "unchanged", "duplicate_content"}, outcomes
+    for row in rows:
+        assert set(row) >= {*JSON_FIELDS, "source", "outcome"}
+        assert row["source"] == "ledger" and row["text"] and row["title"]
+        assert not {"body", "headers", "hints"} & set(row)

@@ -32,6 +32,7 @@ from pipeline.db.target import DatabaseTarget, database_target
 from pipeline.db.writer import ArticleWriter, StorageUnavailable
 from pipeline.errors import ExtractionFailed, StorageFailed
 from pipeline.items import PageItem
+from pipeline.signals import article_written
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +233,8 @@ class StorePipeline:
     def _count(self, results: list[WriteResult]) -> None:
         for result in results:
             self.stats.inc_value(_OUTCOME_STAT[result.outcome])
+            # Feed exports (pipeline/feeds.py) write each page with its outcome.
+            self.crawler.signals.send_catch_log(article_written, result=result)
             if result.near_duplicate_of is not None:
                 # Stored (another source's copy is kept), but marked as nearly repeating it.
                 self.stats.inc_value("newsmill/duplicates/near")
