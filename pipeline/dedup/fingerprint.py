@@ -7,10 +7,12 @@ import hashlib
 import re
 import unicodedata
 
-from pipeline.cleaning.chars import cjk_count
+from pipeline.cleaning.chars import HAN, KANA
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MASK = (1 << 64) - 1
+# A Han or kana character alone, or a run of anything else but spaces (hangul is spaced).
+_TOKEN = re.compile(f"[{HAN}{KANA}]|[^\\s{HAN}{KANA}]+")
 # ASCII bytes: letters and digits kept (lower-cased), everything else a space, as _NON_WORD does.
 _ASCII_FOLD = bytes(c if chr(c).isalnum() else 32 for c in range(128)).lower() + bytes(128)
 
@@ -49,11 +51,15 @@ def _sha256(normalized: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
-def _tokens(normalized: str) -> list[str]:
-    # Words for spaced scripts, characters for CJK runs (no spaces to split on).
-    if cjk_count(normalized[:2000], compat=False) > 200:
-        return list(normalized.replace(" ", ""))
-    return normalized.split()
+def shingle_tokens(normalized: str) -> list[str]:
+    """The units shingles are made of: words, and each character of Chinese/Japanese runs.
+
+    Decided per character, not per text: a trimmed copy of a short Chinese article must
+    tokenize like its original, and a Latin name inside Chinese text stays one token.
+    """
+    if normalized.isascii():
+        return normalized.split()
+    return _TOKEN.findall(normalized)
 
 
 def _simhash(normalized: str) -> int:
@@ -67,10 +73,10 @@ def _simhash(normalized: str) -> int:
     is counted in C too: each bit position's count is a masked bit_count() over one byte
     lane of the packed features.
     """
-    tokens = _tokens(normalized)
+    tokens = shingle_tokens(normalized)
     if len(tokens) < 4:
         tokens = tokens + [""] * (4 - len(tokens))
-    joined = b"".join(map(_token_hash, tokens))
+    joined = b"".join(map(token_hash, tokens))
     count = len(tokens) - 3
     size = 8 * count
     packed = (
@@ -91,5 +97,6 @@ def _simhash(normalized: str) -> int:
 
 
 @functools.lru_cache(maxsize=65536)
-def _token_hash(token: str) -> bytes:
+def token_hash(token: str) -> bytes:
+    """A stable 8-byte hash of one token (memoized: news vocabulary repeats)."""
     return hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
