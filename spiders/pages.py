@@ -1,6 +1,8 @@
-"""What a fetched page is and where it leads: HTML or not, next pages, dates in URLs, errors.
+"""Where a fetched page leads and what went wrong: next pages, headers, error kinds.
 
 Pure functions over responses, URLs and failures, shared by the spiders and tested alone.
+Whether a response is HTML is pipeline/sniffing.py's; the date in a URL is
+extraction/metadata/dates.py's, which date_from_url here reads as UTC midnight.
 """
 
 from __future__ import annotations
