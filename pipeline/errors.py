@@ -53,6 +53,12 @@ class NoArticle(PageDropped):
     reason = "no_article"
 
 
+class TooOld(PageDropped):
+    """The page's own date is before the crawl's cutoff (limits.max_age_days, -a since=)."""
+
+    reason = "too_old"
+
+
 class NotModified(PageDropped):
     reason = "not_modified"
 

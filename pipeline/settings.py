@@ -56,6 +56,8 @@ ITEM_PIPELINES = {
     "pipeline.pipelines.clean.CleanPipeline": 200,
     "pipeline.pipelines.extract.ExtractPipeline": 300,
     "pipeline.pipelines.dedup.DedupPipeline": 400,
+    # an article whose page dates it before the crawl's cutoff (max_age_days, since): too_old
+    "pipeline.pipelines.max_age.MaxAgePipeline": 350,
     "pipeline.pipelines.store.StorePipeline": 500,
 }
 

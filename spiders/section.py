@@ -74,8 +74,9 @@ def link_text_ok(text: str) -> bool:
 def article_links(response: Response, patterns: tuple[str, ...] = ()) -> list[ArticleCandidate]:
     """Links of a section page that look like articles, in page order, one per URL.
 
-    A URL qualifies when it looks like an article and one of its anchors has headline-like
-    text (or a title attribute); "Read more" and image-only links then ride on the headline.
+    A URL qualifies when it matches the source's article_patterns, or else when it looks
+    like an article and one of its anchors has headline-like text (or a title attribute);
+    "Read more" and image-only links then ride on the headline.
     """
     texts: dict[str, str] = {}
     for anchor in response.xpath("//a[@href]"):
@@ -92,8 +93,20 @@ def article_links(response: Response, patterns: tuple[str, ...] = ()) -> list[Ar
     return [
         ArticleCandidate(url, {"via": "section", "title": text} if text else {"via": "section"})
         for url, text in texts.items()
-        if url != response.url and looks_like_article_url(url, patterns) and link_text_ok(text)
+        if url != response.url and is_article_link(url, text, patterns)
     ]
+
+
+def is_article_link(url: str, text: str, patterns: tuple[str, ...] = ()) -> bool:
+    """Does a section page's link lead to an article?
+
+    A source's article_patterns are the site's own word and decide alone: its section
+    links may read "Story 3", "Video" or a date. Without them, the URL must look like an
+    article's and the link text like a headline.
+    """
+    if patterns:
+        return looks_like_article_url(url, patterns)
+    return looks_like_article_url(url) and link_text_ok(text)
 
 
 class SectionMixin:
