@@ -12,7 +12,9 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     Text,
     func,
@@ -86,6 +88,7 @@ class Article(Base):
         Index("ix_articles_published", "published"),
         Index("ix_articles_source_id", "source_id"),
         Index("ix_articles_near_duplicate_of", "near_duplicate_of"),
+        Index("ix_articles_story_id", "story_id"),
         # Near-duplicate candidates' keys (migration 0003): a SimHash quarter or the headline
         # (md5: a title can be longer than a btree entry; first_seen: recurring headlines).
         *(Index(name, sql_text(f"({expr})")) for name, expr in SIMHASH_QUARTERS.items()),
@@ -117,6 +120,12 @@ class Article(Base):
     near_duplicate_of: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("articles.id", ondelete="SET NULL")
     )
+    # The story (near copies across sources) this article belongs to, and the MinHash
+    # signature that placed it there (pipeline.dedup.minhash; its band keys are story_bands).
+    story_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("stories.id", ondelete="SET NULL")
+    )
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     word_count: Mapped[int] = mapped_column(Integer, server_default="0")
     first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
     last_seen: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -161,3 +170,67 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(server_default="running")
     stats: Mapped[dict[str, Any]] = mapped_column(server_default=sql_text("'{}'::jsonb"))
+
+
+class Story(Base):
+    """Articles that are near copies of one another, across sources: one story."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    created: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class StoryBand(Base):
+    """One LSH band key of an article's MinHash: near copies share at least one."""
+
+    __tablename__ = "story_bands"
+    __table_args__ = (
+        # band_key first: a candidate lookup is `band_key = ANY(keys)` on this index.
+        PrimaryKeyConstraint("band_key", "article_id"),
+        Index("ix_story_bands_article_id", "article_id"),
+    )
+
+    band_key: Mapped[int] = mapped_column(BigInteger)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE")
+    )
+
+
+class Sighting(Base):
+    """An article's text seen under a URL: who ran it, under what title, when."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (Index("ix_sightings_article_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    source_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("sources.id", ondelete="SET NULL")
+    )
+    url: Mapped[str] = mapped_column(unique=True)
+    title: Mapped[str | None]
+    published: Mapped[datetime | None]
+    first_seen: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ArticleVersion(Base):
+    """A previous text of an article, kept when a recheck found the text changed."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (Index("ix_article_versions_article_id", "article_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    title: Mapped[str | None]
+    text: Mapped[str]
+    modified: Mapped[datetime | None]
+    content_hash: Mapped[str]
+    valid_from: Mapped[datetime]  # when this text was first stored
+    replaced_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    words_added: Mapped[int] = mapped_column(Integer, server_default="0")
+    words_removed: Mapped[int] = mapped_column(Integer, server_default="0")
