@@ -11,3 +11,6 @@ MIGRATION_LOCK = 0x6E6577736D696C6C  # "newsmill"
 # Transaction lock around near-duplicate marking: one writer at a time marks copies, so two
 # concurrent batches holding copies of one story see each other.
 NEAR_DUPLICATE_LOCK = 0x6E6D3A6E65617264  # "nm:neard"
+# Transaction lock around story assignment (pipeline/db/lineage.py): two writers storing
+# copies of one story at the same moment take turns, so the second sees the first's bands.
+STORY_LOCK = 0x6E6D3A73746F7279  # "nm:story"
