@@ -32,11 +32,12 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.db.models import Article, ArticleUrl, Source
-from pipeline.db.records import ArticleRecord
+from pipeline.db.records import ArticleRecord, column_values
 from pipeline.db.schema import metadata
 from pipeline.db.scratch import scratch_database
 from pipeline.db.session import get_engine
 from pipeline.db.writer import ArticleWriter
+from pipeline.items import Article as ItemArticle
 
 NAIVE_COMMIT_EVERY = 500
 
@@ -75,18 +76,20 @@ def synthetic_articles(
                 canonical_url=canonical,
                 url_keys=(canonical,),
                 content_hash=hashlib.sha256(body.encode()).hexdigest(),
-                title=f"Article {n}: "
-                + " ".join(rng.choices(vocabulary, cum_weights=cum_weights, k=8)),
-                text=body,
-                html="".join(f"<p>{p}</p>" for p in paragraphs),
-                lead=paragraphs[0][:300],
-                authors=("Jane Doe",),
-                published=base + timedelta(minutes=n),
-                language="en",
-                categories=("world",),
-                source_name="Bench News",
+                article=ItemArticle(
+                    title=f"Article {n}: "
+                    + " ".join(rng.choices(vocabulary, cum_weights=cum_weights, k=8)),
+                    text=body,
+                    html="".join(f"<p>{p}</p>" for p in paragraphs),
+                    lead=paragraphs[0][:300],
+                    authors=["Jane Doe"],
+                    published=base + timedelta(minutes=n),
+                    language="en",
+                    categories=["world"],
+                    source_name="Bench News",
+                    word_count=len(body.split()),
+                ),
                 simhash=rng.getrandbits(63),
-                word_count=len(body.split()),
                 http_status=200,
                 fetched_at=base + timedelta(days=30),
             )
@@ -95,30 +98,8 @@ def synthetic_articles(
 
 
 def _article_kwargs(record: ArticleRecord, source_id: int) -> dict[str, object]:
-    return dict(
-        source_id=source_id,
-        url=record.url,
-        canonical_url=record.canonical_url,
-        content_hash=record.content_hash,
-        title=record.title,
-        text=record.text,
-        html=record.html,
-        lead=record.lead,
-        authors=list(record.authors),
-        published=record.published,
-        modified=record.modified,
-        language=record.language,
-        images=list(record.images),
-        categories=list(record.categories),
-        tags=list(record.tags),
-        source_name=record.source_name,
-        simhash=record.simhash,
-        word_count=record.word_count,
-        http_status=record.http_status,
-        etag=record.etag,
-        last_modified=record.last_modified,
-        fetched_at=record.fetched_at,
-    )
+    # The same columns the writer fills, from the same function.
+    return {"source_id": source_id, "canonical_url": record.canonical_url, **column_values(record)}
 
 
 def _orm_article(record: ArticleRecord, source_id: int) -> Article:
@@ -261,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     new_half = synthetic_articles(args.rows - half, args.text_bytes, seed=2, id_offset=args.rows)
     recrawl = [r for pair in zip(first[:half], new_half, strict=False) for r in pair]
     recrawl += new_half[half:] if len(new_half) > half else []
-    mean_text = sum(len(r.text) for r in first) / len(first)
+    mean_text = sum(len(r.article.text) for r in first) / len(first)
     print(
         f"generated {len(first)} + {len(new_half)} synthetic articles, mean text "
         f"{mean_text:.0f} chars, in {time.perf_counter() - started:.1f} s"

@@ -20,6 +20,7 @@ from pipeline.db.spool import spool_records
 from pipeline.db.target import database_target
 from pipeline.fixtureweb import FixtureWeb, serve
 from pipeline.fixtureweb.bench import generate_bench_site
+from pipeline.items import Article
 from tests.plugins.db import embedded_home
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,8 +104,6 @@ def _spooled_record() -> ArticleRecord:
         url=canonical,
         canonical_url=canonical,
         content_hash=hashlib.sha256(body.encode()).hexdigest(),
-        title="Spooled",
-        text=body,
-        html=f"<p>{body}</p>",
+        article=Article(title="Spooled", text=body, html=f"<p>{body}</p>"),
         fetched_at=datetime(2026, 11, 1, tzinfo=UTC),
     )

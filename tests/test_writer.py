@@ -19,10 +19,18 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from pipeline.db.records import ArticleRecord, WriteOutcome, record_from_json, record_to_json
+from pipeline.db.records import (
+    ARTICLE_FIELDS,
+    ArticleRecord,
+    WriteOutcome,
+    column_values,
+    record_from_json,
+    record_to_json,
+)
 from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import get_engine, upgrade
 from pipeline.db.writer import ArticleWriter, StorageUnavailable
+from pipeline.items import Article, Image
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,23 +40,32 @@ def record(
 ) -> ArticleRecord:
     body = body if body is not None else f"Article number {n} body text. " * 20
     canonical = canonical or f"https://news.example/a/{n}.html"
-    return ArticleRecord(
+    made = ArticleRecord(
         source="example",
         url=canonical + "?utm_source=rss",
         canonical_url=canonical,
         url_keys=(canonical, canonical.replace("https://", "http://")),
         content_hash=hashlib.sha256(body.encode()).hexdigest(),
-        title=f"Title {n}",
-        text=body,
-        html=f"<p>{body}</p>",
-        authors=("Jane Doe",),
-        published=datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
-        images=({"src": f"https://news.example/{n}.jpg", "caption": "A caption", "alt": None},),
-        word_count=len(body.split()),
+        article=Article(
+            title=f"Title {n}",
+            text=body,
+            html=f"<p>{body}</p>",
+            authors=["Jane Doe"],
+            published=datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+            images=[Image(src=f"https://news.example/{n}.jpg", caption="A caption")],
+            word_count=len(body.split()),
+        ),
         http_status=200,
         fetched_at=datetime(2026, 3, 2, tzinfo=UTC),
-        **extra,
     )
+    return changed(made, **extra)
+
+
+def changed(made: ArticleRecord, **changes) -> ArticleRecord:
+    """``made`` with some fields changed, the article's own fields in its article."""
+    own = {k: v for k, v in changes.items() if k not in ARTICLE_FIELDS}
+    article = {k: v for k, v in changes.items() if k in ARTICLE_FIELDS}
+    return replace(made, article=replace(made.article, **article), **own)
 
 
 def rows(engine: Engine, sql: str, **params) -> list[tuple]:
@@ -95,18 +112,18 @@ def test_recrawl_outcomes(clean_db: Engine, tmp_path: Path) -> None:
     assert seen_after > seen_before
     assert updated_at == first_seen  # the body was not rewritten
 
-    changed = record(1, "A corrected version of the article. " * 20)
-    [updated] = write(clean_db, [changed], tmp_path)
+    corrected = record(1, "A corrected version of the article. " * 20)
+    [updated] = write(clean_db, [corrected], tmp_path)
     assert updated.outcome is WriteOutcome.UPDATED
     assert updated.article_id == stored.article_id
     [(body, content_hash)] = rows(clean_db, "SELECT text, content_hash FROM articles")
-    assert body == changed.text
-    assert content_hash == changed.content_hash
+    assert body == corrected.article.text
+    assert content_hash == corrected.content_hash
 
 
 def test_same_text_under_another_url_is_stored_once(clean_db: Engine, tmp_path: Path) -> None:
     original = record(1)
-    copy = record(2, original.text)  # another canonical URL, identical text
+    copy = record(2, original.article.text)  # another canonical URL, identical text
     [stored] = write(clean_db, [original], tmp_path)
     [duplicate] = write(clean_db, [copy], tmp_path)
     assert duplicate.outcome is WriteOutcome.DUPLICATE_CONTENT
@@ -120,7 +137,7 @@ def test_same_text_under_another_url_is_stored_once(clean_db: Engine, tmp_path: 
 def test_duplicates_within_one_batch(clean_db: Engine, tmp_path: Path) -> None:
     a = record(1)
     a_again = record(1)
-    b_same_text = record(2, a.text)
+    b_same_text = record(2, a.article.text)
     c = record(3)
     a_changed = record(1, "Later the story was rewritten entirely. " * 20)
     results = write(clean_db, [a, a_again, b_same_text, c, a_changed], tmp_path, batch_size=50)
@@ -187,7 +204,7 @@ def test_a_row_the_server_rejects_costs_only_that_row(clean_db: Engine, tmp_path
 
 
 def test_nul_characters_are_dropped(clean_db: Engine, tmp_path: Path) -> None:
-    dirty = replace(
+    dirty = changed(
         record(1, "Body with a stray \x00 NUL from a broken page. " * 10), title="T\x00itle"
     )
     [result] = write(clean_db, [dirty], tmp_path)
@@ -202,6 +219,44 @@ def test_spool_round_trip_keeps_every_field() -> None:
     assert record_from_json(record_to_json(original)) == original
 
 
+def test_a_spool_line_from_before_records_carried_an_article_is_read() -> None:
+    line = json.dumps(
+        {
+            "source": "example", "url": "https://a/1", "canonical_url": "https://a/1",
+            "content_hash": "h", "url_keys": ["https://a/1"], "title": "Old", "text": "Body",
+            "authors": ["Jane"], "published": "2026-03-01T12:00:00+00:00",
+            "images": [{"src": "https://a/1.jpg", "caption": None, "alt": None}],
+            "simhash": 5, "fetched_at": "2026-03-02T00:00:00+00:00",
+        }
+    )  # fmt: skip
+    old = record_from_json(line)
+    assert old.article.title == "Old" and old.article.authors == ["Jane"]
+    assert old.article.published == datetime(2026, 3, 1, 12, tzinfo=UTC)
+    assert old.article.images == [Image(src="https://a/1.jpg")]
+    assert old.simhash == 5 and old.fetched_at == datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_every_stored_article_field_reaches_its_column(clean_db: Engine, tmp_path: Path) -> None:
+    full = changed(
+        record(1),
+        lead="The lead.",
+        modified=datetime(2026, 3, 1, 13, tzinfo=UTC),
+        language="en",
+        categories=["world"],
+        tags=["ferries"],
+        source_name="Wire",
+        etag='"e1"',
+        last_modified="Sun, 01 Mar 2026 13:00:00 GMT",
+        simhash=42,
+    )
+    for name in ARTICLE_FIELDS:  # a field left at its default would prove nothing
+        assert getattr(full.article, name) != getattr(Article(), name), name
+    write(clean_db, [full], tmp_path)
+    [row] = rows(clean_db, f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles")
+    expected = column_values(full)
+    assert dict(zip(ARTICLE_FIELDS, row, strict=True)) == {k: expected[k] for k in ARTICLE_FIELDS}
+
+
 _CONCURRENT_WRITER = """
 import json, random, sys, time
 from pathlib import Path
@@ -212,7 +267,7 @@ from pipeline.db.writer import ArticleWriter
 
 seed, go = int(sys.argv[1]), Path(sys.argv[2])
 records = [record(n) for n in range(240)]
-records += [record(1000 + n, records[n].text) for n in range(0, 240, 4)]  # same text, other URL
+records += [record(1000 + n, records[n].article.text) for n in range(0, 240, 4)]  # same text, other URL
 random.Random(seed).shuffle(records)
 engine = get_engine({url!r})
 writer = ArticleWriter(engine, batch_size=20, flush_seconds=60, spool_dir=Path(sys.argv[3]))
@@ -348,7 +403,7 @@ def test_outage_spools_and_next_writer_replays(
 
 
 def test_times_without_zone_are_stored_as_utc(clean_db: Engine, tmp_path: Path) -> None:
-    naive = replace(
+    naive = changed(
         record(1), published=datetime(2026, 3, 1, 8, 30), fetched_at=datetime(2026, 3, 2)
     )
     write(clean_db, [naive], tmp_path)
@@ -471,7 +526,7 @@ def story(n: int, body: str, source: str, title: str | None = None) -> ArticleRe
 
     body = " ".join(body.split())
     title = title or ("Ferry service to return" if "ferry" in body else "Coral nursery survives")
-    return replace(record(n, body), source=source, simhash=simhash(body), title=title)
+    return changed(record(n, body), source=source, simhash=simhash(body), title=title)
 
 
 def test_syndicated_copy_is_stored_and_marked_near_duplicate(

@@ -22,11 +22,20 @@ import psycopg
 import psycopg.errors
 from psycopg.types.json import Jsonb
 from sqlalchemy import Engine
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 
 from pipeline.db.locks import NEAR_DUPLICATE_LOCK
 from pipeline.db.models import SIMHASH_QUARTER_SHIFTS, simhash_quarter
-from pipeline.db.records import ArticleRecord, WriteOutcome, WriteResult
+from pipeline.db.models import Article as ArticleRow
+from pipeline.db.records import (
+    CONTENT_COLUMNS,
+    FETCH_COLUMNS,
+    ArticleRecord,
+    WriteOutcome,
+    WriteResult,
+    column_values,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,31 +53,17 @@ class _Unresolved(Exception):
     """Rows still matched nothing after extra rounds; the whole batch is retried."""
 
 
-# The staging table's (column, type), in COPY order. It is created once per pooled
-# connection; ON COMMIT DELETE ROWS empties it after every batch.
+# The staging table's (column, type), in COPY order, from the records' columns and the
+# model's types. It is created once per pooled connection; ON COMMIT DELETE ROWS empties it
+# after every batch.
+_TYPES = {
+    column.name: column.type.compile(dialect=postgresql.dialect()).lower()
+    for column in ArticleRow.__table__.columns
+}
 _STAGING: tuple[tuple[str, str], ...] = (
     ("source", "text"),
-    ("url", "text"),
-    ("canonical_url", "text"),
-    ("content_hash", "text"),
-    ("title", "text"),
-    ("text", "text"),
-    ("html", "text"),
-    ("lead", "text"),
-    ("authors", "text[]"),
-    ("published", "timestamptz"),
-    ("modified", "timestamptz"),
-    ("language", "text"),
-    ("images", "jsonb"),
-    ("categories", "text[]"),
-    ("tags", "text[]"),
-    ("source_name", "text"),
-    ("simhash", "int8"),
-    ("word_count", "int4"),
-    ("http_status", "int2"),
-    ("etag", "text"),
-    ("last_modified", "text"),
-    ("fetched_at", "timestamptz"),
+    ("canonical_url", _TYPES["canonical_url"]),
+    *((name, _TYPES[name]) for name in (*CONTENT_COLUMNS, *FETCH_COLUMNS)),
 )
 _STAGING_COLUMNS = tuple(name for name, _ in _STAGING)
 _STAGING_TYPES = tuple(kind for _, kind in _STAGING)
@@ -78,26 +73,7 @@ _CREATE_STAGING = (
     + ") ON COMMIT DELETE ROWS"
 )
 
-_CONTENT_COLUMNS = (
-    "url",
-    "content_hash",
-    "title",
-    "text",
-    "html",
-    "lead",
-    "authors",
-    "published",
-    "modified",
-    "language",
-    "images",
-    "categories",
-    "tags",
-    "source_name",
-    "simhash",
-    "word_count",
-)
-_FETCH_COLUMNS = ("http_status", "etag", "last_modified", "fetched_at")
-_ARTICLE_COLUMNS = ("source_id", "canonical_url", *_CONTENT_COLUMNS, *_FETCH_COLUMNS)
+_ARTICLE_COLUMNS = ("source_id", "canonical_url", *CONTENT_COLUMNS, *FETCH_COLUMNS)
 
 # Ordered by canonical_url so concurrent writers take unique-index locks in one order.
 _INSERT = f"""
@@ -113,7 +89,7 @@ RETURNING a.id, a.canonical_url
 _UPDATE_CHANGED = f"""
 UPDATE articles a SET
     source_id = COALESCE(src.id, a.source_id),
-    {", ".join(f"{c} = s.{c}" for c in (*_CONTENT_COLUMNS, *_FETCH_COLUMNS))},
+    {", ".join(f"{c} = s.{c}" for c in (*CONTENT_COLUMNS, *FETCH_COLUMNS))},
     last_seen = now(), updated_at = now()
 FROM newsmill_staging s LEFT JOIN sources src ON src.name = s.source
 WHERE a.canonical_url = s.canonical_url
@@ -126,9 +102,9 @@ RETURNING a.id, s.canonical_url
 _TOUCH_UNCHANGED = f"""
 UPDATE articles a SET
     last_seen = now(),
-    {", ".join(f"{c} = COALESCE(s.{c}, a.{c})" for c in _FETCH_COLUMNS)}
-FROM unnest(%s::text[], %s::text[], %s::smallint[], %s::text[], %s::text[], %s::timestamptz[])
-    AS s(canonical_url, content_hash, {", ".join(_FETCH_COLUMNS)})
+    {", ".join(f"{c} = COALESCE(s.{c}, a.{c})" for c in FETCH_COLUMNS)}
+FROM unnest(%s::text[], %s::text[], {", ".join(f"%s::{_TYPES[c]}[]" for c in FETCH_COLUMNS)})
+    AS s(canonical_url, content_hash, {", ".join(FETCH_COLUMNS)})
 WHERE a.canonical_url = s.canonical_url AND a.content_hash = s.content_hash
 RETURNING a.id, a.canonical_url
 """
@@ -206,31 +182,26 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _staging_row(record: ArticleRecord) -> tuple[Any, ...]:
-    return (
-        record.source,
-        record.url,  # URLs are keys the results are matched by: stored exactly as given
-        record.canonical_url,
-        record.content_hash,
-        _pg_text(record.title),
-        _pg_text(record.text),
-        _pg_text(record.html),
-        _pg_text(record.lead),
-        [_pg_text(author) for author in record.authors],
-        _aware(record.published),
-        _aware(record.modified),
-        _pg_text(record.language),
-        Jsonb(_pg_json(record.images)),
-        [_pg_text(category) for category in record.categories],
-        [_pg_text(tag) for tag in record.tags],
-        _pg_text(record.source_name),
-        record.simhash,
-        record.word_count,
-        record.http_status,
-        _pg_text(record.etag),
-        _pg_text(record.last_modified),
-        _aware(record.fetched_at),
-    )
+def _staging_value(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "jsonb":
+        return Jsonb(_pg_json(value))
+    if kind.endswith("[]"):
+        return [_pg_text(item) for item in value]
+    if kind.startswith("timestamp"):
+        return _aware(value)
+    if kind == "text":
+        return _pg_text(value)
+    return value
+
+
+def _staging_row(record: ArticleRecord) -> list[Any]:
+    values = column_values(record)
+    # The canonical URL is the key results are matched by: staged exactly as given.
+    row = [record.source, record.canonical_url]
+    row.extend(_staging_value(kind, values[name]) for name, kind in _STAGING[2:])
+    return row
 
 
 def _rounds(records: Sequence[ArticleRecord]) -> list[list[int]]:
@@ -254,14 +225,10 @@ def _rounds(records: Sequence[ArticleRecord]) -> list[list[int]]:
 
 
 def _touch_columns(records: Sequence[ArticleRecord]) -> list[list[Any]]:
-    return [
-        [r.canonical_url for r in records],
-        [r.content_hash for r in records],
-        [r.http_status for r in records],
-        [r.etag for r in records],
-        [r.last_modified for r in records],
-        [_aware(r.fetched_at) for r in records],
-    ]
+    columns = [[r.canonical_url for r in records], [r.content_hash for r in records]]
+    for name in FETCH_COLUMNS:
+        columns.append([_staging_value(_TYPES[name], getattr(r, name)) for r in records])
+    return columns
 
 
 def _write_round(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy import signals
@@ -55,22 +54,10 @@ def record_from_item(item: PageItem) -> ArticleRecord:
         source=item.source,
         url=item.url,
         canonical_url=item.canonical_url,
-        url_keys=tuple(item.url_keys or [item.canonical_url]),
         content_hash=item.content_hash,
-        title=article.title,
-        text=article.text,
-        html=article.html,
-        lead=article.lead,
-        authors=tuple(article.authors),
-        published=article.published,
-        modified=article.modified,
-        language=article.language,
-        images=tuple(asdict(image) for image in article.images),
-        categories=tuple(article.categories),
-        tags=tuple(article.tags),
-        source_name=article.source_name,
+        article=article,
+        url_keys=tuple(item.url_keys or [item.canonical_url]),
         simhash=item.simhash,
-        word_count=article.word_count,
         http_status=item.status,
         etag=item.headers.get("etag"),
         last_modified=item.headers.get("last-modified"),
