@@ -82,9 +82,15 @@ def sniff_not_html(body: bytes, content_type: str | None = None) -> str | None:
 
 
 def parse_html(
-    body: bytes, content_type: str | None = None, limits: ParseLimits | None = None
+    body: bytes,
+    content_type: str | None = None,
+    limits: ParseLimits | None = None,
+    url: str | None = None,
 ) -> tuple[HtmlElement, str]:
-    """Decode and parse ``body``; return (root element, encoding). Raises ExtractionError."""
+    """Decode and parse ``body``; return (root element, encoding). Raises ExtractionError.
+
+    ``url``'s country domain is one of the language signals charset detection checks against.
+    """
     limits = limits or ParseLimits()
     if isinstance(body, str):  # callers should pass bytes; accept text rather than crash
         body = body.encode("utf-8")
@@ -100,7 +106,7 @@ def parse_html(
         # Control bytes never occur inside UTF-8, GB18030 or single-byte sequences, so they
         # can go before decoding (lxml refuses them), far faster than a regex on the text.
         body = body.translate(None, _STRIPPED_CONTROLS)
-    text, encoding = decode_html(body, content_type)
+    text, encoding = decode_html(body, content_type, url)
     if text.count("\ufffd") > max(50, len(text) // 5):
         raise UndecodableError(f"the bytes do not decode as text (tried {encoding})")
     text = _XML_DECLARATION.sub("", text, count=1)
