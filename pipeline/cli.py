@@ -51,9 +51,13 @@ def run_crawls(jobs: list[tuple[str, dict[str, str]]], overrides: dict[str, Any]
     settings = _project_settings(overrides)
     url = _database_url(settings) if settings.getbool("NEWSMILL_STORE_ENABLED", True) else ""
     if url:
+        from pipeline.db.readiness import ensure_schema
+
+        ensure_schema(url)  # an empty database gets the schema; another revision is refused
         settings.set("NEWSMILL_DATABASE_URL", url, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers = []
+    failed: list[NewsmillError] = []
 
     from twisted.internet import defer
 
@@ -62,10 +66,16 @@ def run_crawls(jobs: list[tuple[str, dict[str, str]]], overrides: dict[str, Any]
         for spider, args in jobs:
             crawler = process.create_crawler(spider)
             crawlers.append(crawler)
-            yield process.crawl(crawler, **args)
+            try:
+                yield process.crawl(crawler, **args)
+            except NewsmillError as exc:  # raised while the crawl starts (a bad -a, source)
+                failed.append(exc)
+                return
 
     sequence()
     process.start()
+    if failed:
+        raise failed[0]
     merged: dict[str, Any] = {}
     for crawler in crawlers:
         for key, value in crawler.stats.get_stats().items():
@@ -212,6 +222,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.db.readiness import ensure_schema
     from pipeline.db.session import get_engine
     from pipeline.export import ExportQuery, export_articles, parse_since
 
@@ -220,7 +231,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         source=args.source,
         one_per_story=args.one_per_story,
     )
-    engine = get_engine(_database_url(_project_settings({})))
+    url = _database_url(_project_settings({}))
+    ensure_schema(url, migrate_empty=False)
+    engine = get_engine(url)
     try:
         progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
         written = export_articles(engine, wanted, args.format, args.out, progress=progress)

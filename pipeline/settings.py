@@ -7,6 +7,8 @@ import os
 BOT_NAME = "newsmill"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl` prepares the database like `newsmill crawl` and reports user errors in one line.
+COMMANDS_MODULE = "pipeline.commands"
 
 # --- Politeness -------------------------------------------------------------------------
 NEWSMILL_CONTACT_URL = os.environ.get(

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import logging
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from alembic.script import ScriptDirectory
 from scrapy import Spider
 from scrapy.http import HtmlResponse, Request
 from scrapy.logformatter import LogFormatter
 from scrapy.utils.test import get_crawler
 
+from pipeline.db.scratch import create_database, drop_database
+from pipeline.db.session import alembic_config, current_revision, downgrade, head_revision
 from pipeline.errors import NoArticle, TooOld
 from pipeline.items import Article, PageItem
 from pipeline.logformatter import NewsmillLogFormatter
@@ -92,3 +100,80 @@ def test_an_article_older_than_max_age_is_dropped_after_extraction() -> None:
     assert stage.process_item(_page(now - timedelta(days=1))).article is not None
     # No cutoff configured: nothing is too old.
     assert _stage(None).process_item(_page(now - timedelta(days=3000))).article is not None
+
+
+# --- user errors are one line and a non-zero exit -----------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWSMILL = [sys.executable, "-m", "pipeline.cli"]
+SCRAPY = [sys.executable, "-m", "scrapy"]
+# A crawl that needs no web: one URL on a closed port (the database work happens first).
+OFFLINE = ["urls", "-a", "urls=http://127.0.0.1:1/x"]
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+
+def _error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    return [line for line in result.stderr.splitlines() if "error" in line.lower()]
+
+
+@pytest.mark.slow
+def test_an_unknown_source_is_one_line_and_a_failure(database_env: dict[str, str]) -> None:
+    result = _run([*NEWSMILL, "crawl", "--source", "nosuch", "--quiet"], database_env)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "no source named 'nosuch' (known:" in result.stderr
+    assert "stats is not set" not in result.stderr
+
+    result = _run([*SCRAPY, "crawl", "source", "-a", "source=nosuch"], database_env)
+    assert result.returncode == 1
+    lines = _error_lines(result)
+    assert len(lines) == 1 and "no source named 'nosuch'" in lines[0], result.stderr[-3000:]
+
+
+@pytest.fixture
+def scratch_url(database_server: str) -> Iterator[str]:
+    """An empty database (no tables) on the test server, dropped afterwards."""
+    name = f"newsmill_empty_{secrets.token_hex(4)}"
+    url = create_database(database_server, name)
+    try:
+        yield url
+    finally:
+        drop_database(database_server, name)
+
+
+@pytest.mark.slow
+def test_an_empty_database_is_migrated_and_an_older_one_refused(
+    scratch_url: str, database_env: dict[str, str]
+) -> None:
+    env = {**database_env, "DATABASE_URL": scratch_url}
+    result = _run([*NEWSMILL, "crawl", *OFFLINE, "--quiet"], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert current_revision(scratch_url) == head_revision()
+
+    older = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
+    downgrade(scratch_url, older.down_revision)
+    result = _run([*NEWSMILL, "crawl", *OFFLINE, "--quiet"], env)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert f"is at schema {older.down_revision}" in result.stderr
+    assert "run `newsmill db upgrade`" in result.stderr
+
+    result = _run([*SCRAPY, "crawl", *OFFLINE], env)
+    assert result.returncode == 1
+    lines = _error_lines(result)
+    assert len(lines) == 1 and "run `newsmill db upgrade`" in lines[0], result.stderr[-3000:]
+    # Refused, not migrated behind the user's back.
+    assert current_revision(scratch_url) == older.down_revision
+
+
+@pytest.mark.slow
+def test_scrapy_crawl_creates_the_schema_in_an_empty_database(
+    scratch_url: str, database_env: dict[str, str]
+) -> None:
+    result = _run([*SCRAPY, "crawl", *OFFLINE], {**database_env, "DATABASE_URL": scratch_url})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert current_revision(scratch_url) == head_revision()
