@@ -1,10 +1,11 @@
-"""Shared fixtures: the database (tests/plugins/db.py) and the local fixture web (tests/plugins/web.py)."""
+"""Shared test plugins: the database (db.py), the local fixture web (web.py), the crawl harness (crawl.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["tests.plugins.db", "tests.plugins.web"]
+# Listed as plugins so pytest rewrites their asserts (the crawl harness asserts on exit codes).
+pytest_plugins = ["tests.plugins.db", "tests.plugins.web", "tests.plugins.crawl"]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -28,8 +28,8 @@ from pipeline.dedup.urls import tracking_params
 from pipeline.errors import NewsmillError
 from pipeline.fixtureweb import FixtureWeb
 from pipeline.fixtureweb.manifest import Manifest
+from tests.plugins.crawl import run_crawl
 from tests.plugins.db import drop_database
-from tests.test_spiders import run_crawl
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 POLICY = RecheckPolicy(
@@ -201,6 +201,7 @@ def test_articles_stored_under_another_url_are_known(clean_db: Engine) -> None:
 # --- repeated crawls of the fixture web ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_second_crawl_fetches_only_new_and_due_pages(
     fresh_web: FixtureWeb,
     web_manifest: Manifest,
@@ -280,6 +281,7 @@ def test_parked_frontier_round_trips_hints_and_headers(clean_db: Engine) -> None
     other.close()
 
 
+@pytest.mark.slow
 def test_a_frontier_larger_than_memory_waits_in_postgresql(
     fresh_web: FixtureWeb,
     web_manifest: Manifest,
@@ -313,6 +315,7 @@ def test_a_frontier_larger_than_memory_waits_in_postgresql(
         )
 
 
+@pytest.mark.slow
 def test_a_full_pipeline_recrawl_updates_only_the_changed_article(
     fresh_web: FixtureWeb,
     web_manifest: Manifest,
@@ -381,6 +384,7 @@ def test_open_crawl_state_explains_what_is_missing(
         drop_database(database_server, name)
 
 
+@pytest.mark.slow
 def test_urls_over_the_page_budget_are_left_for_the_next_run(
     fresh_web: FixtureWeb,
     web_manifest: Manifest,
