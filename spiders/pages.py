@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -61,6 +61,9 @@ def header_dict(response: Response) -> dict[str, str]:
 
 def error_kind(failure: Failure) -> str | None:
     """The ``newsmill/errors/<kind>`` bucket for a failed request; None for no error."""
+    named = getattr(failure.value, "error_kind", None)
+    if isinstance(named, str):  # an error that names its bucket (pipeline.fetchguard)
+        return named
     if failure.check(HttpError):
         status = failure.value.response.status
         return f"http_{status // 100}xx"
@@ -99,6 +102,8 @@ def continuation_key(url: str) -> str:
 
 def next_page_links(response: Response) -> list[str]:
     """Candidate "next page" URLs of a page: rel=next first, then links reading 下一页/Next."""
+    if not isinstance(response, TextResponse):  # bytes without a text body link nowhere
+        return []
     # Walk lxml's tree directly: selector objects per anchor cost ~2 ms on a news page.
     root = response.selector.root
     by_rel: list[str] = []
