@@ -327,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=10, help="pages listed per row by --verbose")
     parser.add_argument("--update-baseline", action="store_true", help=f"rewrite {BASELINE.name}")
     parser.add_argument("--show", metavar="PAGE_ID", help="print one fit page's output and truth")
+    parser.add_argument(
+        "--page-scores", type=Path, metavar="FILE", help="write each fit page's scores (JSON)"
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO_ROOT))
@@ -361,6 +364,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.verbose:
         print_worst(rows, runs, args.worst)
+    if args.page_scores:
+        dump = {
+            row.name: {i: row.page_score(i) for i in column_ids(runs[row.folder])["fit"]}
+            for row in rows
+            if row.page_score is not None
+        }
+        args.page_scores.write_text(json.dumps(dump, indent=1) + "\n", encoding="utf-8")
     if args.update_baseline:
         merged = {**baseline, **table}
         BASELINE.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")

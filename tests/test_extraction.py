@@ -379,3 +379,108 @@ def test_timeline_article_with_dated_subheads_is_not_cut() -> None:
     )
     article = extract(f"<html><body><article>{entries}</article></body></html>".encode())
     assert "evidence number 1" in article.text and "evidence number 5" in article.text
+
+
+# --- kinds of page seen failing on unseen sites (issue 12), one synthetic page each ----------
+
+_PROSE = [
+    "The council voted on Tuesday to close the old bridge, citing cracks that engineers found "
+    "in two of its piers during the spring inspection.",
+    "Residents on the east bank, who use the crossing daily, said the decision came without "
+    "warning and asked for a ferry service in the meantime.",
+    "A temporary footbridge will open in May, the mayor said, while the repairs are expected "
+    "to take at least eighteen months and cost four million.",
+    "Shop owners near the bridge worry about losing trade; several have already cut opening "
+    "hours, and one bakery said it might move across the river.",
+]
+_MENU = "<ul>" + "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(8)) + "</ul>"
+
+
+def test_url_fields_are_http_only() -> None:
+    """A javascript: canonical or image URL never reaches the Article (issue 10 §3)."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE)
+    page = f"""<html><head><title>Bridge</title>
+      <link rel="canonical" href="javascript:alert(1)"></head><body><article>{paragraphs}
+      <img src="javascript:alert(2)" width="600"><img src="/real.jpg" width="600">
+      </article></body></html>"""
+    article = extract(page.encode(), "https://news.example.com/a/b.html")
+    assert article.canonical_url is None
+    assert [image.src for image in article.images] == ["https://news.example.com/real.jpg"]
+    good = page.replace("javascript:alert(1)", "https://news.example.com/a/b")
+    assert extract(good.encode()).canonical_url == "https://news.example.com/a/b"
+
+
+def test_article_in_hidden_markup_is_kept() -> None:
+    """Article text shipped in a hidden element and swapped in by script is the article; a
+    hidden menu is not."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE)
+    page = f"""<html><body><nav>{_MENU}</nav><div hidden id="s0">{paragraphs}</div>
+      <div style="display:none">{_MENU}</div></body></html>"""
+    article = extract(page.encode())
+    assert all(p in article.text for p in _PROSE)
+    assert "Section 3" not in article.text
+
+
+def test_hidden_duplicate_and_hidden_extra_text_still_go() -> None:
+    visible = "".join(f"<p>{p}</p>" for p in _PROSE)
+    hidden = "<div hidden><p>A hidden template note, never shown to readers, with commas.</p></div>"
+    article = extract(f"<html><body><article>{visible}</article>{hidden}</body></html>".encode())
+    assert _PROSE[0] in article.text
+    assert "hidden template note" not in article.text
+
+
+def test_article_wrapped_in_one_link() -> None:
+    """A card-style page wraps the whole article in one <a>: its paragraphs are not links."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE)
+    teasers = "".join(
+        f"<div class='card'><a href='/t{n}'><h3>Teaser headline number {n}</h3>"
+        f"<p>A short teaser line, with a comma.</p></a></div>"
+        for n in range(3)
+    )
+    page = f"<html><body><a href='/story'><div>{paragraphs}</div></a>{teasers}</body></html>"
+    article = extract(page.encode())
+    assert all(p in article.text for p in _PROSE)
+    assert "Teaser headline" not in article.text
+
+
+def test_json_ld_article_body_used_when_the_dom_has_none() -> None:
+    body = "\\n".join(_PROSE)
+    page = f"""<html><head><script type="application/ld+json">
+      {{"@type": "NewsArticle", "headline": "Bridge", "articleBody": "{body}"}}</script>
+      </head><body><div id="root"></div>{_MENU}</body></html>"""
+    article = extract(page.encode())
+    assert all(p in article.text for p in _PROSE)
+    assert "Section 3" not in article.text
+
+
+def test_next_data_html_body_used_when_the_dom_has_none() -> None:
+    html_body = "".join(f"<p>{p}</p>" for p in _PROSE)
+    data = {"props": {"pageProps": {"story": {"id": "x1", "body": html_body}}}}
+    page = (
+        "<html><body><div id='__next'></div>"
+        f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(data)}</script>"
+        "</body></html>"
+    )
+    article = extract(page.encode())
+    assert article.text.split("\n\n") == _PROSE
+
+
+def test_script_data_is_ignored_when_the_dom_has_the_article() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE)
+    other = "Another text entirely, a different story with commas. " * 12
+    page = f"""<html><head><script type="application/ld+json">
+      {{"@type": "NewsArticle", "articleBody": "{other}"}}</script></head>
+      <body><article>{paragraphs}</article></body></html>"""
+    article = extract(page.encode())
+    assert _PROSE[0] in article.text and "Another text entirely" not in article.text
+
+
+def test_deeply_nested_script_json_does_not_drop_the_article() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE)
+    deep = '{"articleBody": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    page = (
+        f"<html><head><script type='application/ld+json'>{deep}</script></head>"
+        f"<body><article>{paragraphs}</article></body></html>"
+    )
+    article = extract(page.encode())
+    assert _PROSE[0] in article.text

@@ -159,10 +159,14 @@ def strip_chrome(
         if element in protected:
             continue
         match = (f"tag:{element.tag}", False) if element.tag in chrome_tags else None
-        # Hidden text is menus and templates, except paywalled article text shipped hidden.
+        # Hidden text is menus and templates, except article text shipped hidden (paywalled,
+        # or streamed in and swapped visible by script): kept unless it repeats visible text.
         hidden = _is_hidden(element)
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if hidden and (not _PAYWALLED.search(names) or _duplicated(element, scope)):
+        if hidden and (
+            not (_PAYWALLED.search(names) or _hidden_article(element, total, rules))
+            or _duplicated(element, scope)
+        ):
             rule = "hidden"
         else:
             match = (
@@ -179,6 +183,20 @@ def strip_chrome(
     if report.removed:
         logger.debug("stripped chrome: %s", dict(report.removed))
     return report
+
+
+def _hidden_article(element: HtmlElement, total: int, rules: ChromeRules) -> bool:
+    """Most of the page's text, in prose rather than links: an article shipped hidden and
+    swapped in by script (hidden tabs and menus are link lists)."""
+    chars = _text_len(element)
+    if chars < rules.protect_share * total:
+        return False
+    link_chars = 0
+    for link in element.iter("a"):
+        link_chars += nonspace_len(link.text_content())
+        if link_chars > 0.35 * chars:
+            return False
+    return True
 
 
 def _duplicated(element: HtmlElement, scope: HtmlElement) -> bool:

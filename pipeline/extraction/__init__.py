@@ -27,8 +27,9 @@ from pipeline.extraction.errors import (
     UndecodableError,
 )
 from pipeline.extraction.metadata import Metadata, extract_metadata
-from pipeline.extraction.output import build_output
+from pipeline.extraction.output import BodyOutput, build_output, web_url
 from pipeline.extraction.parse import ParseLimits, parse_html
+from pipeline.extraction.scriptdata import collect_script_data, script_article
 from pipeline.items import Article
 from pipeline.sources import ExtractionOverrides, SourceConfig
 
@@ -56,6 +57,9 @@ class PreparedPage:
     metadata: Metadata
     base_url: str | None
     stripped: StripReport
+    # Raw JSON of scripts that may carry the article (client-rendered pages), read before
+    # stripping removes the scripts; used only when the DOM yields next to no text.
+    script_data: tuple[str, ...] = ()
 
 
 def _content_type(headers: Mapping[str, str] | None) -> str | None:
@@ -108,8 +112,9 @@ def prepare_page(
         hints=hints,
     )
     overrides = source.extraction if source else None
+    script_data = collect_script_data(root)
     report = strip_chrome(root, _rules_for(source), overrides)
-    return PreparedPage(url, root, encoding, metadata, base_url, report)
+    return PreparedPage(url, root, encoding, metadata, base_url, report, script_data)
 
 
 def _blocks_from_selectors(root: HtmlElement, overrides: ExtractionOverrides) -> list[Block]:
@@ -123,6 +128,26 @@ def _blocks_from_selectors(root: HtmlElement, overrides: ExtractionOverrides) ->
         if any(block.chars for block in blocks):
             return blocks
     return []
+
+
+# Below this much DOM text the page may be a client-rendered shell: its script data is read.
+_SCRIPT_FALLBACK_CHARS = 1500
+
+
+def _script_output(
+    page: PreparedPage,
+    dom: BodyOutput,
+    rules: ChromeRules,
+    title: str | None,
+    options: BodyOptions | None,
+) -> BodyOutput | None:
+    """The article from the page's script data, when it holds over twice the DOM's text."""
+    element = script_article(page.script_data)
+    if element is None:
+        return None
+    kept = select_body(segment(element), element, rules, title, options, find_container=False)
+    output = build_output([item.block for item in kept], page.base_url)
+    return output if len(output.text) > 2 * len(dom.text) + 200 else None
 
 
 def extract_article(
@@ -155,6 +180,8 @@ def extract_article(
     else:
         kept = select_body(segment(scope), scope, rules, meta.title, options)
     output = build_output([item.block for item in kept], page.base_url)
+    if page.script_data and len(output.text) < _SCRIPT_FALLBACK_CHARS:
+        output = _script_output(page, output, rules, meta.title, options) or output
     hints = hints or {}
     return Article(
         url=page.url,
@@ -169,7 +196,7 @@ def extract_article(
         images=output.images,
         categories=list(meta.categories),
         tags=list(meta.tags),
-        canonical_url=meta.canonical_url,
+        canonical_url=web_url(meta.canonical_url),
         source_name=meta.source_name,
         credits=list(meta.credits),
         word_count=output.word_count,

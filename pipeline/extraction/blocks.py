@@ -282,7 +282,7 @@ def _walk(
                 builder.blocks.append(image)
             builder.add_text(child.tail, in_link)
             continue
-        child_in_link = in_link or tag == "a"
+        child_in_link = in_link or (tag == "a" and not _wraps_article(child))
         if tag == "a":
             builder.links += 1
         keep = tag in _KEEP_INLINE
@@ -293,6 +293,19 @@ def _walk(
         if keep and builder.open_inline:
             builder.close_tag()
         builder.add_text(child.tail, in_link)
+
+
+# A link holding this much text in several paragraphs is a whole article wrapped in one <a>
+# (a card-style page), not a link: its paragraphs are not link text.
+_WRAPPED_ARTICLE_CHARS = 400
+
+
+def _wraps_article(link: HtmlElement) -> bool:
+    if not len(link):
+        return False  # no child elements: a plain link
+    if next(islice(link.iter("p", "div", "li", "br"), 1, None), None) is None:
+        return False  # fewer than two paragraphs: a card or a button
+    return nonspace_len(link.text_content()) >= _WRAPPED_ARTICLE_CHARS
 
 
 def _opening(element: HtmlElement) -> str:

@@ -53,8 +53,17 @@ def word_count(text: str) -> int:
     return cjk_count(text) + len(_WORD.findall(text))
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else None: a ``javascript:`` or ``data:``
+    value must never reach a stored URL field."""
+    if not url:
+        return None
+    url = url.strip()
+    return url if url[:8].lower().startswith(("http://", "https://")) else None
+
+
 def image_src(img: HtmlElement, base_url: str | None) -> str | None:
-    """The image's real URL: lazy-loading attributes first, then srcset, then src."""
+    """The image's real http(s) URL: lazy-loading attributes first, then srcset, then src."""
     candidates = [img.get(attr) for attr in _LAZY_SRC_ATTRS]
     candidates.append(img.get("src"))
     srcset = img.get("srcset") or img.get("data-srcset")
@@ -64,10 +73,9 @@ def image_src(img: HtmlElement, base_url: str | None) -> str | None:
     for candidate in candidates:
         if not candidate:
             continue
-        candidate = candidate.strip()
-        if candidate.startswith("data:") or not candidate:
-            continue
-        return urljoin(base_url, candidate) if base_url else candidate
+        absolute = web_url(urljoin(base_url, candidate.strip()) if base_url else candidate)
+        if absolute:
+            return absolute
     return None
 
 
