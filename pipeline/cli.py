@@ -1,4 +1,4 @@
-"""`newsmill` command line: demo, crawl, extract, db, runs, sources."""
+"""`newsmill` command line: demo, crawl, extract, db, runs, health, schedule, sources."""
 
 from __future__ import annotations
 
@@ -81,6 +81,8 @@ def run_crawls(jobs: list[tuple[str, dict[str, str]]], overrides: dict[str, Any]
         for key, value in crawler.stats.get_stats().items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 merged[key] = merged.get(key, 0) + value
+            elif isinstance(value, str) and key.startswith("newsmill/"):
+                merged[key] = value  # e.g. why the run was skipped
     return merged
 
 
@@ -125,9 +127,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         spider = args.spider
     else:
         raise NewsmillError("name a spider (feed, sitemap, section, urls, source) or --source NAME")
+    overrides = _crawl_overrides(args)
+    if args.recheck:
+        # Every stored article within the recheck window is due now (conditional GETs).
+        overrides["NEWSMILL_RECHECK_INTERVAL_HOURS"] = 0.0
+    if args.wait:
+        overrides["NEWSMILL_SOURCE_LOCK_WAIT"] = True
     started = time.monotonic()
-    stats = run_crawls([(spider, spider_args)], _crawl_overrides(args))
-    _print_summary(stats, time.monotonic() - started)
+    stats = run_crawls([(spider, spider_args)], overrides)
+    from pipeline.runlock import SKIP_REASON_STAT
+    from pipeline.schedule import EXIT_SKIPPED
+
+    if stats.get(SKIP_REASON_STAT):
+        print(f"newsmill: skipped: {stats[SKIP_REASON_STAT]}; --wait waits for it", file=sys.stderr)
+        return EXIT_SKIPPED
+    # Scrapy's own open-to-close time: the duration recorded in crawl_runs too.
+    _print_summary(stats, stats.get("elapsed_time_seconds", time.monotonic() - started))
     return 0
 
 
@@ -199,26 +214,53 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_runs(args: argparse.Namespace) -> int:
     from pipeline.db.runs import recent_runs
     from pipeline.db.session import get_engine
+    from pipeline.history import format_runs
+
+    engine = get_engine(_database_url(_project_settings({})))
+    try:
+        runs = recent_runs(engine, args.limit, source=args.source, failed=args.failed)
+    finally:
+        engine.dispose()
+    print("\n".join(format_runs(runs)))
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from pipeline.db.session import get_engine
+    from pipeline.health import format_report, health_report
 
     settings = _project_settings({})
     engine = get_engine(_database_url(settings))
-    rows = recent_runs(engine, args.limit)
-    header = f"{'id':>5}  {'spider':<10} {'source':<16} {'started (UTC)':<19}  {'secs':>6}  {'status':<10} {'stored':>6} {'dups':>5} {'drops':>5}"
-    print(header)
-    for run in rows:
-        stats = run.stats or {}
-        secs = (
-            (run.finished_at - run.started_at).total_seconds() if run.finished_at else float("nan")
-        )
-        dups = stats.get("newsmill/duplicates/url", 0) + stats.get("newsmill/duplicates/content", 0)
-        drops = sum(v for k, v in stats.items() if k.startswith("newsmill/dropped/"))
-        print(
-            f"{run.id:>5}  {run.spider[:10]:<10} {(run.source or '-')[:16]:<16} "
-            f"{run.started_at:%Y-%m-%d %H:%M:%S}  {secs:>6.1f}  {(run.status or 'running')[:10]:<10} "
-            f"{stats.get('newsmill/stored', 0):>6} {dups:>5} {drops:>5}"
-        )
-    engine.dispose()
-    return 0
+    try:
+        verdicts = health_report(engine, settings, args.source)
+    finally:
+        engine.dispose()
+    print("\n".join(format_report(verdicts)))
+    return 1 if any(v.flagged for v in verdicts) else 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    import logging
+
+    from pipeline.db.target import database_target
+    from pipeline.schedule import CrawlScheduler, ScheduleOptions, database_last_starts
+
+    settings = _project_settings(_pairs(args.set, "-s"))
+    directory = Path(args.sources_dir or settings.get("NEWSMILL_SOURCES_DIR"))
+    if not directory.is_dir():
+        raise NewsmillError(f"no sources directory at {directory} (set NEWSMILL_SOURCES_DIR)")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    options = ScheduleOptions(
+        sources_dir=directory.resolve(),
+        max_parallel=args.max_parallel or settings.getint("NEWSMILL_SCHEDULE_MAX_PARALLEL"),
+        timezone=settings.get("NEWSMILL_SCHEDULE_TIMEZONE"),
+        reload_seconds=settings.getfloat("NEWSMILL_SCHEDULE_RELOAD_SECONDS"),
+        stop_seconds=settings.getfloat("NEWSMILL_SCHEDULE_STOP_SECONDS"),
+        crawl_args=tuple(arg for value in args.set or () for arg in ("-s", value)),
+    )
+    url = database_target(settings).connect_url()
+    return CrawlScheduler(options, database_last_starts(url)).run()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -284,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spider", nargs="?", help="feed, sitemap, section, urls or source")
     p.add_argument("--source", help="crawl every start point of this configured source")
     p.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="spider argument")
+    p.add_argument(
+        "--recheck", action="store_true", help="recheck every stored article in the window now"
+    )
+    p.add_argument(
+        "--wait", action="store_true", help="wait for a running crawl of the source, not skip"
+    )
     crawl_flags(p)
     p.set_defaults(func=cmd_crawl)
 
@@ -299,7 +347,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("runs", help="recent crawl runs")
     p.add_argument("-n", "--limit", type=int, default=20)
+    p.add_argument("--source", metavar="NAME", help="only this source's runs")
+    p.add_argument("--failed", action="store_true", help="only runs that did not finish")
     p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser("health", help="flag sources whose latest run looks broken (exit 1)")
+    p.add_argument("--source", metavar="NAME", help="only this source")
+    p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("schedule", help="run each source's crawl on its schedule until SIGTERM")
+    p.add_argument("--sources-dir", help="default NEWSMILL_SOURCES_DIR")
+    p.add_argument("--max-parallel", type=int, help="crawls at once (default: one per core)")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("export", help="stored articles as JSON lines, CSV or Markdown files")
     p.add_argument("--format", choices=("jsonl", "csv", "md"), required=True)

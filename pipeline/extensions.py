@@ -88,6 +88,8 @@ class Progress:
     def engine_stopped(self) -> None:
         if self._loop.running:
             self._loop.stop()
+        if self.stats.get_value("newsmill/skip_reason"):
+            return  # a skipped run (pipeline/runlock.py) says so in one line of its own
         self.render()
         if self.tty:
             self.stream.write("\n")

@@ -90,6 +90,8 @@ NEWSMILL_TRACKING_PARAMS: list[str] = []
 EXTENSIONS = {
     "pipeline.extensions.DropStats": 100,
     "pipeline.extensions.Progress": 110,
+    "pipeline.runlock.SourceLockExtension": 50,  # before the store stage opens its run row
+    "pipeline.health.HealthStats": 120,
     # Feed exports (-O articles.jsonl, FEEDS) write one article per stored page, not the pages.
     "scrapy.extensions.feedexport.FeedExporter": None,
     "pipeline.feeds.ArticleFeedExporter": 0,
@@ -119,3 +121,27 @@ NEWSMILL_PROGRESS = False
 NEWSMILL_PROGRESS_INTERVAL = 1.0
 # Turn the store stage off (dry runs, benchmarks of the crawl alone).
 NEWSMILL_STORE_ENABLED = True
+
+# --- Scheduling, overlapping runs, health (pipeline/schedule.py, runlock.py, health.py) ----
+# A crawl of a source holds a PostgreSQL advisory lock for its duration, so two crawls of one
+# source never overlap, on any machine; a second one is skipped and recorded as `skipped`.
+# Turn it off only for nodes that deliberately share one source's frontier (scrapy-redis).
+NEWSMILL_SOURCE_LOCK = True
+NEWSMILL_SOURCE_LOCK_WAIT = False  # wait for the running crawl instead (`newsmill crawl --wait`)
+NEWSMILL_SOURCE_LOCK_POLL_SECONDS = 2.0  # how often a waiting crawl tries again
+# `newsmill schedule`: crawls run at once (each its own process), the time zone of cron
+# schedules, how often source files are checked for changes, and how long crawls asked to
+# stop (SIGTERM: they finish the pages in flight) get before they are killed.
+NEWSMILL_SCHEDULE_MAX_PARALLEL = os.cpu_count() or 1
+NEWSMILL_SCHEDULE_TIMEZONE = "UTC"
+NEWSMILL_SCHEDULE_RELOAD_SECONDS = 5.0
+NEWSMILL_SCHEDULE_STOP_SECONDS = 60.0
+# `newsmill health`: a source's latest run against the median of its previous runs. Shares
+# (empty or short bodies, no date, no title, errors) are judged only on runs that fetched at
+# least MIN_PAGES article pages; a share rising by SHARE_RISE is flagged, and so are articles
+# found per run or the average body length changing by more than the factor RATIO.
+NEWSMILL_HEALTH_HISTORY_RUNS = 10
+NEWSMILL_HEALTH_MIN_PAGES = 5
+NEWSMILL_HEALTH_SHORT_BODY_CHARS = 200  # a stored body shorter than this is "very short"
+NEWSMILL_HEALTH_SHARE_RISE = 0.25
+NEWSMILL_HEALTH_RATIO = 0.5

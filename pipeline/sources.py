@@ -14,7 +14,8 @@ file looks like::
     urls: []
     article_patterns: ['/\\d{4}/\\d{2}/\\d{2}/']   # optional regexes: what an article URL looks like
     limits: {max_pages: 500, max_depth: 2, max_age_days: 3}
-    schedule: "*/30 * * * *"      # cron: minute hour day month weekday
+    schedule: "*/30 * * * *"      # cron: minute hour day month weekday (or every: 30m)
+    recheck: {within_days: 7, interval_hours: 12}   # stored articles this recent: refetched this often
     extraction: {drop_selectors: [".share-bar"], date_format: "%Y年%m月%d日 %H:%M"}
 
 Every error raised names the file and the field so a user can fix it at once.
@@ -58,6 +59,21 @@ class CrawlLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class RecheckWindow:
+    """Per-source recheck policy; None keeps the NEWSMILL_RECHECK_* setting."""
+
+    within_days: float | None = None  # stored articles published this recently are rechecked
+    interval_hours: float | None = None  # … this often (conditional GET)
+
+
+# Which Scrapy setting each RecheckWindow field stands for.
+_RECHECK_SETTINGS = {
+    "within_days": "NEWSMILL_RECHECK_WITHIN_DAYS",
+    "interval_hours": "NEWSMILL_RECHECK_INTERVAL_HOURS",
+}
+
+
+@dataclass(frozen=True, slots=True)
 class SourceConfig:
     name: str
     allowed_domains: tuple[str, ...] = ()
@@ -69,6 +85,8 @@ class SourceConfig:
     urls: tuple[str, ...] = ()
     limits: CrawlLimits = field(default_factory=CrawlLimits)
     schedule: str | None = None  # cron expression
+    every: float | None = None  # seconds between scheduled runs (``every: 30m``), instead of cron
+    recheck: RecheckWindow = field(default_factory=RecheckWindow)
     extraction: ExtractionOverrides = field(default_factory=ExtractionOverrides)
     example: bool = False  # an example for a real site; never crawled by tests
     path: str | None = None  # the YAML file it came from
@@ -79,6 +97,18 @@ class SourceConfig:
     @property
     def start_points(self) -> tuple[str, ...]:
         return self.feeds + self.sitemaps + self.sections + self.urls
+
+    def setting_overrides(self) -> dict[str, float]:
+        """Scrapy settings this source sets for its own crawls.
+
+        The spider applies them at "spider" priority: they win over settings.py, and a
+        ``-s`` on the command line (``newsmill crawl --recheck``) still wins over them.
+        """
+        return {
+            setting: value
+            for name, setting in _RECHECK_SETTINGS.items()
+            if (value := getattr(self.recheck, name)) is not None
+        }
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -182,6 +212,15 @@ def parse_source(raw: Any, origin: str) -> SourceConfig:
         if problem:
             raise fail("schedule", f"{schedule!r}: {problem}")
 
+    every = raw.get("every")
+    if every is not None:
+        if schedule is not None:
+            raise fail("every", "give either schedule (cron) or every (an interval), not both")
+        seconds = interval_seconds(every) if isinstance(every, (str, int)) else None
+        if seconds is None or isinstance(every, bool):
+            raise fail("every", f"{every!r} is not an interval such as 90s, 30m, 2h or 1h30m")
+        every = seconds
+
     patterns = _str_list(raw, "article_patterns", fail)
     for pattern in patterns:
         _check_regex(pattern, "article_patterns", fail)
@@ -197,6 +236,8 @@ def parse_source(raw: Any, origin: str) -> SourceConfig:
         timezone=timezone,
         limits=_limits(raw.get("limits"), fail),
         schedule=schedule,
+        every=every,
+        recheck=_recheck(raw.get("recheck"), fail),
         extraction=_extraction(raw.get("extraction"), fail),
         example=example,
         path=origin,
@@ -212,6 +253,25 @@ def cron_problem(expression: str) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+_INTERVAL_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def interval_seconds(value: str | int) -> float | None:
+    """``30m``, ``2h``, ``1h30m``, ``90s``, ``1d`` (or a whole number of seconds) in seconds.
+
+    None when ``value`` is not such an interval or is not positive.
+    """
+    if isinstance(value, int):
+        return float(value) if value > 0 else None
+    text = value.strip().lower().replace(" ", "")
+    parts = _INTERVAL_RE.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+    return seconds if seconds > 0 else None
 
 
 def url_allowed(url: str, domains: tuple[str, ...]) -> bool:
@@ -254,6 +314,29 @@ def _limits(raw: Any, fail: Any) -> CrawlLimits:
             raise fail(f"limits.{key}", f"expected a positive whole number, got {value!r}")
         values[key] = value
     return CrawlLimits(**values)
+
+
+def _recheck(raw: Any, fail: Any) -> RecheckWindow:
+    if raw is None:
+        return RecheckWindow()
+    if not isinstance(raw, Mapping):
+        raise fail("recheck", f"expected a mapping such as {{within_days: 3}}, got {_kind(raw)}")
+    unknown = sorted(set(map(str, raw)) - set(_RECHECK_SETTINGS))
+    if unknown:
+        raise fail(
+            f"recheck.{unknown[0]}",
+            f"unknown field (known: {', '.join(sorted(_RECHECK_SETTINGS))})",
+        )
+    values: dict[str, float | None] = {}
+    for key in _RECHECK_SETTINGS:
+        value = raw.get(key)
+        # 0 is allowed: within_days 0 never rechecks, interval_hours 0 rechecks on every run.
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+        ):
+            raise fail(f"recheck.{key}", f"expected a number of at least 0, got {value!r}")
+        values[key] = None if value is None else float(value)
+    return RecheckWindow(**values)
 
 
 def _extraction(raw: Any, fail: Any) -> ExtractionOverrides:

@@ -183,6 +183,9 @@ class NewsSpider(scrapy.Spider):
         self.max_section_pages = settings.getint("NEWSMILL_MAX_SECTION_PAGES", 5)
         self.recheck_batch = settings.getint("NEWSMILL_RECHECK_BATCH", 1000)
         self.frontier_memory = settings.getint("NEWSMILL_FRONTIER_MEMORY", 10_000)
+        # The source's own recheck window (`recheck:` in its YAML); a -s given still wins.
+        for key, value in self.config.setting_overrides().items():
+            settings.set(key, value, priority="spider")
         self.crawl_state = open_crawl_state(settings, source=self.source_name)
 
     def load_config(self, settings: BaseSettings) -> SourceConfig:

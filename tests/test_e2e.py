@@ -106,7 +106,10 @@ def test_two_concurrent_crawls_store_each_article_exactly_once(
     tmp_path: Path,
 ) -> None:
     write_demo_sources(fresh_web, tmp_path)
+    # Two crawlers of one source on purpose (as nodes sharing a frontier would be): without
+    # NEWSMILL_SOURCE_LOCK=False the source lock would skip the second one.
     args = ["-a", "name=ledger", "-a", f"sources_dir={tmp_path}"]
+    args += ["-s", "NEWSMILL_SOURCE_LOCK=False"]
     env = {**database_env, "NEWSMILL_LOG_LEVEL": "WARNING"}
     procs = [
         subprocess.Popen(
@@ -177,7 +180,9 @@ def test_runs_lists_recorded_crawls(clean_db: Engine, database_env: dict[str, st
     result = _run([*NEWSMILL, "runs"], database_env, timeout=60)
     assert result.returncode == 0, result.stderr
     row = [line for line in result.stdout.splitlines() if "ledger" in line]
-    assert row and row[0].split()[-3:] == ["7", "0", "2"]
+    # fetched, stored, updated, duplicates, near copies, drops, errors; then drops by reason
+    assert row and row[0].split()[6:13] == ["0", "7", "0", "0", "0", "2", "0"], result.stdout
+    assert row[0].endswith("drops: not_html 2")
 
 
 def test_database_outage_mid_crawl_loses_no_article(

@@ -23,6 +23,10 @@ class RunSummary:
 
     @property
     def duration_seconds(self) -> float | None:
+        """Spider open to close, as Scrapy measured it: the time the crawl summary printed."""
+        elapsed = self.stats.get("elapsed_time_seconds")
+        if isinstance(elapsed, (int, float)):
+            return float(elapsed)
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
@@ -47,10 +51,51 @@ def finish_run(engine: Engine, run_id: int, status: str, stats: dict[str, Any]) 
         )
 
 
-def recent_runs(engine: Engine, limit: int = 20) -> list[RunSummary]:
-    """The latest runs, newest first."""
+# How a run that ended normally, or has not ended, is recorded; anything else failed
+# (died, shutdown, a closespider_* limit, an exception in Scrapy).
+RUNNING, FINISHED, SKIPPED, DIED = "running", "finished", "skipped", "died"
+
+
+def close_dead_runs(engine: Engine, source: str, *, before: datetime) -> int:
+    """Mark runs of ``source`` started before ``before`` and still ``running`` as ``died``.
+
+    Only the holder of the source's crawl lock may call this: while it holds the lock no
+    other crawl of the source is alive, so such a row belongs to a killed process.
+    """
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(CrawlRun)
+            .where(
+                CrawlRun.source == source,
+                CrawlRun.status == RUNNING,
+                CrawlRun.started_at < before,
+            )
+            .values(status=DIED)
+        )
+    return int(result.rowcount or 0)
+
+
+def recent_runs(
+    engine: Engine,
+    limit: int = 20,
+    *,
+    source: str | None = None,
+    failed: bool = False,
+    judged: bool = False,
+) -> list[RunSummary]:
+    """The latest runs, newest first.
+
+    ``failed``: only runs that ended otherwise than finished or skipped; ``judged``: only
+    runs that ended and fetched (not running, not skipped), as health compares them.
+    """
     table = CrawlRun.__table__
     query = select(table).order_by(table.c.started_at.desc(), table.c.id.desc()).limit(limit)
+    if source is not None:
+        query = query.where(table.c.source == source)
+    if failed:
+        query = query.where(table.c.status.not_in((RUNNING, FINISHED, SKIPPED)))
+    if judged:
+        query = query.where(table.c.status.not_in((RUNNING, SKIPPED)))
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     return [
@@ -65,3 +110,23 @@ def recent_runs(engine: Engine, limit: int = 20) -> list[RunSummary]:
         )
         for row in rows
     ]
+
+
+def last_starts(engine: Engine) -> dict[str, datetime]:
+    """When each source's latest run started (skipped ones included: they were attempts)."""
+    table = CrawlRun.__table__
+    query = (
+        select(table.c.source, func.max(table.c.started_at))
+        .where(table.c.source.is_not(None))
+        .group_by(table.c.source)
+    )
+    with engine.connect() as conn:
+        return {source: started for source, started in conn.execute(query)}
+
+
+def run_sources(engine: Engine) -> list[str]:
+    """Every source that has a recorded run, by name."""
+    table = CrawlRun.__table__
+    query = select(table.c.source).where(table.c.source.is_not(None)).distinct()
+    with engine.connect() as conn:
+        return sorted(conn.execute(query).scalars())
