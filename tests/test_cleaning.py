@@ -253,3 +253,36 @@ def test_candidate_listing_matches_the_predicate_form() -> None:
     assert DEFAULT_RULES.class_candidates_inside(body) == len(body.xpath(f".//*[{predicate}]"))
     selector = body.xpath(".//*[@role or @action or self::form]")
     assert DEFAULT_RULES.selector_candidates(body) == selector
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [
+        (
+            "免责声明：本文仅代表作者本人观点，与本网无关。",
+            "免責聲明：本文僅代表作者本人觀點，與本網無關。",
+        ),
+        ("(内容由本网提供。未经授权，不得转载。)", "(內容由本網提供。未經授權，不得轉載。)"),
+        ("调整字体︰大 中 小", "調整字體︰大 中 小"),
+        ("浏览字号：大 中 小 | 打印本页 | 通过Email推荐给好友：", "瀏覽字號：大 中 小 | 打印本頁"),
+        ("网友评论仅供其表达个人看法，并不表明本网同意其观点。", "網友評論僅供其表達個人看法。"),
+    ],
+)
+def test_chinese_chrome_lines_in_both_scripts(simplified: str, traditional: str) -> None:
+    """Hong Kong and Taiwan pages carry the same chrome in traditional characters."""
+    assert chrome_line_rule(simplified)
+    assert chrome_line_rule(traditional)
+
+
+@pytest.mark.parametrize(
+    "heading", ["声明：", "南方网版权相关声明：", "新華網版權與免責聲明：", "相關鏈接"]
+)
+def test_chinese_disclaimer_and_related_headings_end_the_article(heading: str) -> None:
+    assert end_marker_rule(heading)
+
+
+def test_chinese_article_sentences_are_not_disclaimers() -> None:
+    sentence = "政府今天发表声明，表示将在下月公布新的住房政策，并征求市民意见。"
+    assert not chrome_line_rule(sentence)
+    assert not end_marker_rule(sentence)
+    assert not chrome_line_rule("他說：「我們會盡快公布調查結果。」")

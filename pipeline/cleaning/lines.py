@@ -10,13 +10,29 @@ from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules, NamedPattern
 # are short.
 MAX_CHROME_LINE_CHARS = 300
 
+# Traditional forms of the characters the Chinese rules are written with: Hong Kong and Taiwan
+# pages (and big5 editions of mainland portals) carry the same chrome in traditional script,
+# so a line is folded to simplified before matching and one rule covers both.
+_TRADITIONAL = str.maketrans(
+    "權聲轉載編輯責經許體號網評論關閱讀來時間報導記圖攝頁廣訊薦熱門發據說請與於為歡訂錄復覆"
+    "傳類標籤簽點擊數瀏覽設計製題參聯繫電話鏈錯誤糾註冊會員個們這讓裡後開專業務貼僅觀場負應將"
+    "對無實證確資議險審稿級統籌輯",
+    "权声转载编辑责经许体号网评论关阅读来时间报导记图摄页广讯荐热门发据说请与于为欢订录复复"
+    "传类标签签点击数浏览设计制题参联系电话链错误纠注册会员个们这让里后开专业务贴仅观场负应将"
+    "对无实证确资议险审稿级统筹辑",
+)
+
+
+def _fold(text: str) -> str:
+    return text if text.isascii() else text.translate(_TRADITIONAL)
+
 
 def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     """The name of the text rule that marks this block as chrome, or None."""
     stripped = text.strip()
     if not stripped or len(stripped) > MAX_CHROME_LINE_CHARS:
         return None
-    return rules.line_matcher.search(stripped)
+    return rules.line_matcher.search(_fold(stripped))
 
 
 def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
@@ -24,7 +40,7 @@ def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     stripped = text.strip()
     if not stripped or len(stripped) > 100:
         return None
-    return rules.edge_matcher.search(stripped)
+    return rules.edge_matcher.search(_fold(stripped))
 
 
 def end_marker_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
@@ -32,7 +48,7 @@ def end_marker_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None
     stripped = text.strip()
     if not stripped or len(stripped) > 80:
         return None
-    return rules.end_matcher.search(stripped)
+    return rules.end_matcher.search(_fold(stripped))
 
 
 def source_patterns(patterns: tuple[str, ...]) -> tuple[NamedPattern, ...]:
