@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from pipeline.cleaning.chars import HAN, HANGUL, KANA
 
 # "By", "Von", "Por" … at the start of a byline, in the languages news pages use.
 BYLINE_PREFIX = re.compile(
@@ -13,7 +16,7 @@ BYLINE_PREFIX = re.compile(
     r"redaktion|redakteur(?:in)?|bericht|reporter|correspondent|escrito por|publicado por|"
     r"作者|记者|文|撰文|撰稿|文字|编译|通讯员|本报记者|特约记者|新华社记者|来源|出处|"
     r"著者|筆者|記者|기자|글)"
-    r"(?:\s*[:：/|]\s*|\s+|(?=[\u4e00-\u9fff]))",
+    rf"(?:\s*[:：/|｜]\s*|\s+|(?=[{HAN}]))",
     re.IGNORECASE,
 )
 # Separators between names in a list.
@@ -21,7 +24,7 @@ NAME_SEPARATORS = re.compile(
     r"\s*(?:,|;|、|，|；|/|\||\s&\s|\s\+\s|\s(?:and|und|y|e|et|og|och|en|i|ve|dan|и|та|und von)\s)\s*",
     re.IGNORECASE,
 )
-_CJK_SPACE_SEPARATED = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})+$")
+_CJK_SPACE_SEPARATED = re.compile(f"^[{HAN}]{{2,4}}(?:\\s+[{HAN}]{{2,4}})+$")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?:^|\s)@\w+")
@@ -47,6 +50,8 @@ _NOT_NAME = re.compile(r"[<>{}=@#\d_]|https?:|\.(?:com|de|org|net)\b", re.IGNORE
 _CJK_NOT_NAME = re.compile(
     r"(?:网|报|社|台|刊|站|部|局|厅|委|院|会|中心|公司|馆|所|办|处|营|频道|时间|来源|日期|编辑|单位|发布|作者|记者|"
     r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|发表|作者|记者|本报|本台|回复|评论)"
+    # Role nouns end in an agent suffix: 评论员, 研究员, 编者, 律师, 院长, 专家, 博士.
+    r"|(?:员|者|师|长|家|士|官|教授|主任)$"
 )
 # Menu and toolbar words that stand alone on a line exactly like a name does.
 CJK_UI_WORDS = frozenset(
@@ -118,6 +123,10 @@ CJK_UI_WORDS = frozenset(
         "会员",
         "管理员",
         "匿名网友",
+        # "Unknown" placeholders where a name would go.
+        "佚名",
+        "未知",
+        "不详",
         "匿名用户",
         "热心网友",
         "我也说两句",
@@ -174,7 +183,7 @@ UI_WORDS = frozenset(
         "condividi",
     }
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{KANA}{HAN}{HANGUL}]")
 
 
 # Italian/Portuguese "di"/"de"/"da" mean "by" only in lower case before a capital: "Di Maria" is a name.
@@ -224,8 +233,29 @@ def strip_prefix(text: str) -> str:
     return text
 
 
+# Shape of a name in page text. Punctuation other than the joiners of Western names
+# (Jean-Luc, O'Brien, J. Doe) and of transliterated CJK names (穆罕默德·阿里) means the
+# token is a fragment of a sentence or a label: "(本文", "出自：".
+_NAME_JOINERS = frozenset(".-'’·・‧")
+# Function words: a Chinese name never opens with a demonstrative, a pronoun or the verb of
+# a source line (本文, 此文, 该报, 出自, 转自, 据…), nor ends with a particle (…的, 网友们).
+_CJK_FUNCTION_START = re.compile(
+    r"^(?:[本此该这那其我你他她它据转摘]|出自|来自|选自|引自|源自|编者|系)"
+)
+_CJK_PARTICLE_END = re.compile(r"[的了吗呢吧啊着过们]$")
+
+
+def _has_foreign_punctuation(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "PS" and ch not in _NAME_JOINERS for ch in text)
+
+
+def _cjk_function_word(text: str) -> bool:
+    compact = text.replace(" ", "")
+    return bool(_CJK_FUNCTION_START.search(compact) or _CJK_PARTICLE_END.search(compact))
+
+
 # "赵  培": a two-character name padded to the width of three, as CJK pages align names.
-_SPACED_CJK_NAME = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,2}$")
+_SPACED_CJK_NAME = re.compile(f"^[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}$")
 
 
 def clean_name(raw: str, *, structured: bool = False) -> str | None:
@@ -255,14 +285,14 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
         is_id = any(ch.isdigit() for ch in text) and len(words) == 1
         usable = len(words) <= 8 and "<" not in text and "http" not in text and not is_id
         return text if usable and any(ch.isalpha() for ch in text) else None
-    if _NOT_NAME.search(text) or ROLE_WORDS.search(text):
+    if _NOT_NAME.search(text) or ROLE_WORDS.search(text) or _has_foreign_punctuation(text):
         return None
     if not _CJK.search(text) and not words[0][0].isupper():
         return None
     if _CJK.search(text):
         if len(text.replace(" ", "")) > 12 or len(words) > 3:
             return None
-        if _CJK_NOT_NAME.search(text) or text in CJK_UI_WORDS:
+        if _CJK_NOT_NAME.search(text) or text in CJK_UI_WORDS or _cjk_function_word(text):
             return None
     elif len(words) > 5:
         return None

@@ -9,22 +9,28 @@ from __future__ import annotations
 
 import re
 
+from pipeline.cleaning.chars import HAN
+
 from .authors import clean_name, dedupe, is_ui_word, split_names
 
 _KEYWORDS = "来源|发布|发表|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
 # Compound labels (责任编辑, 题图来源, 本报记者) stay whole.
 _CUT_BEFORE_KEYWORD = re.compile(
-    rf"(?<=[\u4e00-\u9fff])(?<!责任)(?<!责)(?<!题图)(?<!图片)(?<!本报)(?<!特约)(?=(?:{_KEYWORDS})[:：\s])"
+    rf"(?<=[{HAN}])(?<!责任)(?<!责)(?<!题图)(?<!图片)(?<!本报)(?<!特约)(?=(?:{_KEYWORDS})[:：\s])"
 )
 # A label starts a line, follows a separator, or follows the outlet's name (光明日报记者, 新华社记者).
 _LABEL_START = r"(?:^|(?<=[\s(（\[【□|:：/,，;；●◎>\]】])|(?<=[报社网台电]))"
-_CJK_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?"
+_CJK_NAME = rf"[{HAN}]{{2,4}}(?:·[{HAN}]{{1,6}})?"
+# Words that follow names in a credit and are never a second name ("记者 张三 报道").
+_CREDIT_VERBS = "报道|整理|综合|编译|摘编|供稿|发自|摄影|制图|翻译"
 # Names end where the line or the CJK run ends, or before a credit word ("马俊峰/文", "张三 摄").
 # A label after the spaces ("作者：陈秋生　　发表时间：…") starts the next field, not a second name.
-_CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+(?!{_KEYWORDS}){_CJK_NAME})*)(?=$|[^\u4e00-\u9fff]|摄|报道|编辑|发自|来源|通讯员|实习生)"
+_CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+(?!{_KEYWORDS}|{_CREDIT_VERBS}){_CJK_NAME})*)(?=$|[^{HAN}]|摄|报道|编辑|发自|来源|通讯员|实习生)"
 ZH_AUTHOR = re.compile(
-    _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／]?|文\s*[:：/／])\s*" + _CJK_NAMES
+    _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／|｜]?|文\s*[:：/／|｜])\s*" + _CJK_NAMES
 )
+# The signature form, name before the credit: "张三/文", "张三 文", "张三｜文".
+ZH_SIGNED = re.compile(_LABEL_START + _CJK_NAMES + rf"\s*[/／|｜ ]\s*文(?![{HAN}])")
 # After a colon or space any name length is accepted; glued to the label ("记者马俊峰/文")
 # only 2-3 characters, the length of nearly all Chinese names, so prose such as
 # "记者采访时称" is not read as a byline.
@@ -33,18 +39,18 @@ ZH_REPORTER = re.compile(_LABEL_START + _REPORTER_LABEL + r"(?:\s*[:：]\s*|\s+)
 ZH_REPORTER_GLUED = re.compile(
     _LABEL_START
     + _REPORTER_LABEL
-    + r"([\u4e00-\u9fff]{2,3}(?:[ \u3000、，,]+[\u4e00-\u9fff]{2,3})*)(?=$|[^\u4e00-\u9fff]|摄|报道|发自)"
+    + rf"([{HAN}]{{2,3}}(?:[ \u3000、，,]+(?!{_CREDIT_VERBS})[{HAN}]{{2,3}})*)(?=$|[^{HAN}]|摄|报道|发自)"
 )
 ZH_EDITOR = re.compile(_LABEL_START + r"(?:责任编辑|责编|编辑)\s*[:：]\s*" + _CJK_NAMES)
 # Portal style: "2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]".
-ZH_BRACKETED = re.compile(r"[\[【]\s*([\u4e00-\u9fff]{2,4})\s*[\]】]")
+ZH_BRACKETED = re.compile(rf"[\[【]\s*([{HAN}]{{2,4}})\s*[\]】]")
 _HAS_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 ZH_SOURCE = re.compile(
     r"(?:来源|出处|稿源|来自)\s*[:：]\s*[\[【（(]?\s*([^\s|，,。:：\[\]【】()（）<>=\"']{2,30})"
 )
 ZH_CREDIT = re.compile(
     r"((?:责任编辑|责编|编辑|校对|审核|审校|监制|摄影|图片来源|题图来源|题图|图片|翻译|编译|通讯员|实习生)\s*[:：]\s*"
-    r"[^\s|()（）\[\]【】]{1,30}(?:\s+[\u4e00-\u9fff]{2,4}(?=\s|$)|\s*摄(?![\u4e00-\u9fff]))*)"
+    rf"[^\s|()（）\[\]【】]{{1,30}}(?:\s+[{HAN}]{{2,4}}(?=\s|$)|\s*摄(?![{HAN}]))*)"
 )
 DATE_LABEL = re.compile(
     r"(?:发布时间|发表时间|发布日期|发表于|发布于|发稿时间|张贴|时间|日期|"
@@ -138,7 +144,7 @@ def _zh_names(line: str) -> list[str]:
         return []
     spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
     names: list[str] = []
-    for pattern in (ZH_AUTHOR, ZH_REPORTER, ZH_REPORTER_GLUED):
+    for pattern in (ZH_AUTHOR, ZH_REPORTER, ZH_REPORTER_GLUED, ZH_SIGNED):
         for match in pattern.finditer(spaced):
             if len(line) > 80 and match.start() > 30:
                 continue
@@ -148,25 +154,45 @@ def _zh_names(line: str) -> list[str]:
 
 # The credit that closes a Chinese report: "…面对面选项洽谈。(信报记者 蔡雪婧)", "（总台记者 张倩）".
 ZH_CLOSING_CREDIT = re.compile(
-    r"[(（]\s*[\u4e00-\u9fff]{0,6}?" + _REPORTER_LABEL + r"\s*"
-    r"([\u4e00-\u9fff]{2,4}(?:[ \u3000、，,]+[\u4e00-\u9fff]{2,4})*)\s*[)）]\s*$"
+    rf"[(（]\s*[{HAN}]{{0,6}}?" + _REPORTER_LABEL + r"\s*"
+    rf"([{HAN}]{{2,4}}(?:[ \u3000、，,]+[{HAN}]{{2,4}})*)\s*[)）]\s*$"
 )
 
 
 _REPORTER_WORD = re.compile(r"记者|通讯员|实习生")
 
 
+# A signature alone in parentheses under the last paragraph: "……外科医生。" / "（袁源）".
+ZH_BARE_CREDIT = re.compile(
+    rf"^[(（]\s*([{HAN}]{{2,4}}(?:[ \u3000、，,]+[{HAN}]{{2,4}}){{0,3}})\s*[)）]$"
+)
+# What the parentheses hold when they close a text but name nobody: (完), (待续), (综合).
+_TEXT_STATUS = re.compile(r"[完续终]$|^(?:未完|待续|全文|综合|整理|编译|摘编|图片|组图|视频)")
+_SENTENCE_END = ("。", "！", "？", "!", "?", "”", "」", "…", ".")
+_PROSE_BEFORE_CREDIT = 2  # paragraphs of article text a bare signature must follow
+
+
 def closing_credit(lines: tuple[str, ...]) -> list[str]:
-    """Reporters named in parentheses at the very end of a paragraph, however long it is."""
-    for line in lines:
+    """Reporters named in parentheses at the very end of a paragraph, however long it is,
+    or alone in parentheses on the line after the article's last sentence."""
+    prose = 0
+    for index, line in enumerate(lines):
+        if len(line) >= _PROSE_LINE:
+            prose += 1
         tail = line[-40:]
-        if not tail.endswith((")", "）")) or not _REPORTER_WORD.search(tail):
+        if not tail.endswith((")", "）")):
             continue
-        match = ZH_CLOSING_CREDIT.search(tail)
-        if match:
-            names = split_names(match.group(1))
+        if _REPORTER_WORD.search(tail):
+            match = ZH_CLOSING_CREDIT.search(tail)
+            names = split_names(match.group(1)) if match else []
             if names:
                 return dedupe(names)
+        if prose >= _PROSE_BEFORE_CREDIT and index and lines[index - 1].endswith(_SENTENCE_END):
+            bare = ZH_BARE_CREDIT.match(line)
+            if bare and not _TEXT_STATUS.search(bare.group(1)):
+                names = split_names(bare.group(1))
+                if names:
+                    return dedupe(names)
     return []
 
 
@@ -189,13 +215,22 @@ POSTED_BY: tuple[re.Pattern[str], ...] = (
     re.compile(r"由\s*([^\s:：@]{1,20}?)\s*(?:张贴|发表|发布)\b"),
     re.compile(r"^(?:由\s*)?([^\s:：@]{2,20}?)\s*张贴"),
     re.compile(r"(?:发布时间|发表时间|时间)\s*[:：]?\s*[\d/\-: ]{8,}\s*by\s+([^\s〓|]{2,30})"),
+    # Labelled posters, and writers with a nickname that no Chinese-name pattern reads:
+    # "发帖人：老张头", "楼主：ggjjzhzz", "博主：Lisa", "作者：Lisa".
+    re.compile(
+        r"(?:^|[\s|｜\[【(（])(?:发布者|发布人|发帖人|发贴人|楼主|博主|帖主|作者)\s*[:：]\s*"
+        r"([^\s:：|｜,，;；()（）\[\]【】]{2,20})"
+    ),
 )
+
+
+_POSTER_WORD = re.compile(r"发|张贴| by |楼主|博主|帖主|作者")
 
 
 def posted_by(lines: tuple[str, ...]) -> list[str]:
     """The poster of a forum thread or blog entry; nicknames may be lower-case Latin."""
     for line in lines:
-        if len(line) > 120 or not ("发" in line or "张贴" in line or " by " in line):
+        if len(line) > 120 or not _POSTER_WORD.search(line):
             continue
         for pattern in POSTED_BY:
             match = pattern.search(line)
@@ -214,7 +249,7 @@ def _acceptable_nickname(name: str) -> bool:
     return bool(re.fullmatch(r"[\w.\-]{2,30}", name))
 
 
-_STANDALONE_NAMES = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:[、 ][\u4e00-\u9fff]{2,3}){0,3}$")
+_STANDALONE_NAMES = re.compile(rf"^[{HAN}]{{2,3}}(?:[、 ][{HAN}]{{2,3}}){{0,3}}$")
 
 
 _PROSE_LINE = 80
@@ -301,7 +336,7 @@ def labelled_date_lines(
     ]
 
 
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RE = re.compile(f"[{HAN}]")
 
 
 def _has_cjk(line: str) -> bool:

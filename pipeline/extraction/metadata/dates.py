@@ -73,6 +73,8 @@ _TZ_ALT = "|".join(sorted(TZ_ABBREVIATIONS, key=len, reverse=True))
 
 # Time of day with optional seconds, am/pm and zone (offset or abbreviation).
 _TIME = (
+    # 上午/下午 … : the part of the day that a Chinese 12-hour time is in.
+    r"(?:(?P<period>上午|下午|中午|晚上|晚间|傍晚|夜间|夜里|凌晨|早上|早晨)\s*)?"
     r"(?P<hour>\d{1,2})\s*[:：点時时h]\s*(?P<minute>\d{2})(?:\s*[:：分]\s*(?P<second>\d{2})(?:\.\d+)?)?"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?"
     r"(?:\s*(?:Uhr|h|分))?"
@@ -216,6 +218,42 @@ def _offset_zone(offset: str | None, tzname: str | None) -> tzinfo | None:
     return None
 
 
+_AFTERNOON = frozenset({"下午", "晚上", "晚间", "傍晚", "夜间", "夜里"})
+# Beijing time, written beside a date, fixes its zone at UTC+8.
+_BEIJING_TIME = "北京时间"
+_BEIJING = timezone(timedelta(hours=8))
+# Dates in Chinese numerals, as government documents sign them: 二〇二二年一月二十八日.
+_CN_DIGITS = {
+    ch: n
+    for n, chars in enumerate(("〇○零", "一", "二", "三", "四", "五", "六", "七", "八", "九"))
+    for ch in chars
+}
+CN_NUMERAL_DATE = re.compile(
+    r"(?P<year>[〇○零一二三四五六七八九]{4})\s*年\s*(?P<month>[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<day>[一二三四五六七八九十]{1,3})\s*日"
+)
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十一 → 21, 三十 → 30."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _cn_numeral_date(text: str) -> tuple[int, datetime] | None:
+    match = CN_NUMERAL_DATE.search(text)
+    if not match:
+        return None
+    try:
+        year = int("".join(str(_CN_DIGITS[ch]) for ch in match.group("year")))
+        day = date(year, _cn_number(match.group("month")), _cn_number(match.group("day")))
+    except (ValueError, KeyError):
+        return None
+    return match.start(), datetime.combine(day, time())
+
+
 def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
     """A datetime from one of the patterns above, and whether it had a time of day."""
     groups = match.groupdict()
@@ -238,8 +276,11 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
     hour, minute = int(groups["hour"]), int(groups["minute"])
     second = int(groups.get("second") or 0)
     ampm = (groups.get("ampm") or "").lower().replace(".", "").replace(" ", "")
-    if ampm == "pm" and hour < 12:
+    period = groups.get("period")
+    if (ampm == "pm" or period in _AFTERNOON) and hour < 12:
         hour += 12
+    elif period == "中午" and hour < 11:
+        hour += 12  # 中午1:00 is 13:00; 中午11:30 stays
     elif ampm == "am" and hour == 12:
         hour = 0
     if hour > 23 or minute > 59 or second > 59:
@@ -248,8 +289,9 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
     return datetime.combine(day, time(hour, minute, second), tzinfo=zone), True
 
 
-# Every date form above has a digit, except the day words of relative dates.
-_MAYBE_DATE = re.compile(r"\d|今天|昨天|前天|today|yesterday", re.IGNORECASE)
+# Every date form above has a digit, except the day words of relative dates and dates in
+# Chinese numerals (二〇二二年…).
+_MAYBE_DATE = re.compile(r"\d|今天|昨天|前天|today|yesterday|年", re.IGNORECASE)
 
 
 def find_date_in_text(text: str, context: DateContext, *, relative: bool = True) -> datetime | None:
@@ -261,14 +303,23 @@ def find_date_in_text(text: str, context: DateContext, *, relative: bool = True)
     if not _MAYBE_DATE.search(text):
         return None
     best: tuple[int, datetime] | None = None
+    end = 0
     for pattern in (*DATE_PATTERNS, TIME_FIRST_PATTERN):
         match = pattern.search(text)
         if match:
             parsed = _from_match(match)
             if parsed and (best is None or match.start() < best[0]):
-                best = (match.start(), parsed[0])
+                best, end = (match.start(), parsed[0]), match.end()
+    if best is None and "年" in text:
+        best = _cn_numeral_date(text)
     if best:
-        return best[1]
+        found = best[1]
+        if found.tzinfo is None and has_time(found) and _BEIJING_TIME in text:
+            # "北京时间2022年2月11日9时52分", "… 09:52 北京时间": right before or after it.
+            at = text.find(_BEIJING_TIME, max(0, best[0] - 8))
+            if 0 <= at <= end + 4:
+                found = found.replace(tzinfo=_BEIJING)
+        return found
     # "今天"/"today" in a sentence is not a timestamp: relative forms only in short texts.
     if relative and len(text) <= 40:
         return find_relative_date(text, context)

@@ -1,0 +1,149 @@
+"""Chinese bylines and dates: the kinds of lines Chinese news, blog, forum and government pages print."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import lxml.html
+import pytest
+
+from pipeline.extraction.metadata import extract_metadata
+from pipeline.extraction.metadata.authors import clean_name
+from pipeline.extraction.metadata.dates import DateContext, find_date_in_text
+
+TITLE = "经济运行总体平稳 主要指标好于预期"
+PROSE = (
+    "国家统计局昨日发布数据显示，今年前三季度经济运行总体平稳，主要指标好于预期，"
+    "消费和投资均有明显回升，市场信心持续增强，多个城市已经出台了新的支持政策。"
+    "专家认为，随着各项政策逐步落地见效，全年经济有望保持稳定增长态势。"
+)
+CST = timezone(timedelta(hours=8))
+
+
+def _authors(header: str = "", footer: str = "") -> list[str]:
+    """Authors of a page with ``header`` under the headline and ``footer`` after the text."""
+    body = (
+        f"<h1>{TITLE}</h1><div>{header}</div>"
+        f"<p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{footer}</p>"
+    )
+    html = f"<html lang='zh-CN'><head><title>{TITLE}</title></head><body>{body}</body></html>"
+    tree = lxml.html.document_fromstring(html)
+    return extract_metadata(tree, "http://news.example.cn/a/1.html").authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("记者 张三 通讯员 李四", ["张三", "李四"]),
+        ("本报记者 张三 通讯员 李四 王五", ["张三", "李四", "王五"]),
+        ("记者张三 通讯员李四", ["张三", "李四"]),
+        ("新华社记者 张三、李四", ["张三", "李四"]),
+        ("记者 张三 报道", ["张三"]),
+        ("文/张三", ["张三"]),
+        ("文 | 张三", ["张三"]),
+        ("张三/文", ["张三"]),
+        ("来源：人民网 作者：张三 时间：2022-02-11", ["张三"]),
+        ("作者：张三（中国社科院研究员）", ["张三"]),
+        ("作者：张三 责任编辑：王五", ["张三"]),
+        # Forum and blog posters, whose nicknames are not shaped like Chinese names.
+        ("楼主：老张头 发表于 2022-2-14 03:01", ["老张头"]),
+        ("发帖人：老张头", ["老张头"]),
+        ("发布者：张三 发布时间：2022-02-11", ["张三"]),
+        ("作者：孤独的狼 发表时间：2005-05-17 22:11:42", ["孤独的狼"]),
+        ("作者：Lisa", ["Lisa"]),
+    ],
+)
+def test_chinese_bylines(byline: str, expected: list[str]) -> None:
+    assert _authors(header=byline) == expected
+
+
+def test_bare_signature_in_parentheses_after_the_last_paragraph() -> None:
+    assert _authors(footer="（袁源）") == ["袁源"]
+    # A status in the same place names nobody; the page then has no author.
+    assert _authors(footer="（待续）") == []
+    assert _authors(header="记者 张三", footer="（完）") == ["张三"]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "(本文发表于《人民日报》2022年2月11日)",
+        "本文出自：经济日报",
+        "出自：人民网",
+        "（本文作者系中国人民大学教授）",
+        "作者：本报评论员",
+        "作者：特约评论员",
+        "作者：佚名",
+        "作者：未知",
+        "作者：admin",
+        "张三 摄",
+        "图/张三",
+    ],
+)
+def test_junk_before_a_real_credit_is_not_a_name(junk: str) -> None:
+    # The real credit closes the text: junk accepted as a name would be found first, and an
+    # extractor that found nothing would fail too.
+    assert _authors(header=junk, footer="（记者 刘涛）") == ["刘涛"]
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("(本文", None),
+        ("出自", None),
+        ("本文", None),
+        ("转自", None),
+        ("网友们", None),
+        ("研究员", None),
+        ("张三", "张三"),
+        ("欧阳志远", "欧阳志远"),
+        ("穆罕默德·阿里", "穆罕默德·阿里"),
+        ("孤独的狼", "孤独的狼"),
+        ("Jean-Luc O'Brien", "Jean-Luc O'Brien"),
+    ],
+)
+def test_name_shape(token: str, expected: str | None) -> None:
+    assert clean_name(token) == expected
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022年2月11日 09:52", datetime(2022, 2, 11, 9, 52)),
+        ("2022年02月11日09:52", datetime(2022, 2, 11, 9, 52)),
+        ("时间：2005年04月28日11:13", datetime(2005, 4, 28, 11, 13)),
+        ("2022年2月11日15时05分", datetime(2022, 2, 11, 15, 5)),
+        ("2022年2月11日 9点52分", datetime(2022, 2, 11, 9, 52)),
+        ("2022年2月11日 星期五 09:52", datetime(2022, 2, 11, 9, 52)),
+        ("2022年2月11日（星期五）", datetime(2022, 2, 11)),
+        # 上午/下午 (a.m./p.m.) and the 12-hour clock.
+        ("2022年2月11日 下午3:05", datetime(2022, 2, 11, 15, 5)),
+        ("2022年2月11日 上午9:52", datetime(2022, 2, 11, 9, 52)),
+        ("2022年2月11日 晚上8点30分", datetime(2022, 2, 11, 20, 30)),
+        ("2022年2月11日 中午12:10", datetime(2022, 2, 11, 12, 10)),
+        ("2022年2月11日 凌晨0:30", datetime(2022, 2, 11, 0, 30)),
+        # Chinese numerals, as government documents date themselves.
+        ("二〇二二年二月十一日", datetime(2022, 2, 11)),
+        ("二○二二年十二月三十一日", datetime(2022, 12, 31)),
+        ("二零零五年五月七日", datetime(2005, 5, 7)),
+        # Beijing time is UTC+8 wherever it is written.
+        ("北京时间2022年2月11日9时52分", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
+        ("2022-02-11 09:52 北京时间", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
+        ("2022-2-11 15:05 (GMT+8)", datetime(2022, 2, 11, 15, 5, tzinfo=CST)),
+    ],
+)
+def test_chinese_date_formats(text: str, expected: datetime) -> None:
+    assert find_date_in_text(text, DateContext(), relative=False) == expected
+
+
+def test_chinese_numeral_date_of_a_government_notice() -> None:
+    body = (
+        f"<h1>关于做好春节期间安全生产工作的通知</h1><p>{PROSE}</p><p>{PROSE}</p>"
+        "<p>某某市人民政府办公室</p><p>二〇二二年一月二十八日</p>"
+    )
+    html = f"<html lang='zh-CN'><head><title>通知</title></head><body>{body}</body></html>"
+    md = extract_metadata(lxml.html.document_fromstring(html), None)
+    assert md.published == datetime(2022, 1, 28)
