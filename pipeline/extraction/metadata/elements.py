@@ -7,6 +7,8 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from pipeline.cleaning.chars import cjk_count
+
 from .authors import dedupe, split_names
 from .pagetext import COMMENT_HEADING, SKIP_TAGS
 
@@ -257,7 +259,7 @@ def _latin_full_name(name: str) -> bool:
     """Two to four words, each capitalised but for particles: "Lê Phương", "Ahmed al-Sharaa";
     a bold subheading ("The al-Tanf base") has lower-case words or starts with an article."""
     words = name.split()
-    if not 2 <= len(words) <= 4 or any("\u3040" <= ch <= "\u9fff" for ch in name):
+    if not 2 <= len(words) <= 4 or cjk_count(name):
         return False
     if words[0].casefold() in _ARTICLES or not words[-1][0].isupper():
         return False

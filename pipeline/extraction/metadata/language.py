@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from pipeline.cleaning.chars import HAN, HANGUL, KANA
+
 _TAG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 # Unicode ranges that identify a language well enough on their own (ja before zh: kana).
 SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("ja", re.compile(f"[{KANA}]")),
+    ("ko", re.compile(f"[{HANGUL}]")),
+    ("zh", re.compile(f"[{HAN}]")),
     ("ru", re.compile(r"[\u0400-\u04ff]")),
     ("ar", re.compile(r"[\u0600-\u06ff]")),
     ("he", re.compile(r"[\u0590-\u05ff]")),

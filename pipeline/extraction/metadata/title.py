@@ -8,11 +8,13 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from pipeline.cleaning.chars import HAN
+
 # Separators that join a headline to a site name ("Headline | CBC News", "标题_新浪网").
 SEPARATORS = re.compile(
     r"\s+[|–—·•»:]\s+|\s+-{1,2}(?:\s+|$)|\s*[_｜|]\s*|\s+::\s+|--|\s+/\s+"
     # "标题-搜狐财经": Chinese titles glue a bare hyphen between headline and portal.
-    r"|(?<=[\u4e00-\u9fff”」）)])-(?=[\u4e00-\u9fff])"
+    rf"|(?<=[{HAN}”」）)])-(?=[{HAN}])"
 )
 _WS = re.compile(r"\s+")
 
@@ -60,7 +62,7 @@ def _is_site_part(part: str, sites: set[str]) -> bool:
 
 
 # Chinese portal titles: "标题_新浪房产_新浪网", "标题--时政--人民网", "千龙网--汽车--标题".
-_CJK_TITLE = re.compile(r"[\u4e00-\u9fff]")
+_CJK_TITLE = re.compile(f"[{HAN}]")
 _PORTAL_PART = re.compile(r"(?:网|报|台|频道|在线|论坛|社区|博客|新闻|资讯|中心|首页|官网)$")
 
 
