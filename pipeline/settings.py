@@ -95,6 +95,9 @@ EXTENSIONS = {
     # Feed exports (-O articles.jsonl, FEEDS) write one article per stored page, not the pages.
     "scrapy.extensions.feedexport.FeedExporter": None,
     "pipeline.feeds.ArticleFeedExporter": 0,
+    # Incremental crawl state (NEWSMILL_INCREMENTAL): opens it for the run, records what the
+    # item pipelines made of each page, brings the parked frontier back, closes it.
+    "pipeline.crawlstate.extension.CrawlStateExtension": 90,
 }
 # --- Discovery and incremental crawling -------------------------------------------------
 # Crawl state lives in PostgreSQL: URLs already stored are not fetched again unless due.

@@ -21,15 +21,14 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from pipeline.crawlstate import ArticleCandidate, CrawlState, open_crawl_state
+from pipeline.crawlstate import ArticleCandidate, CrawlStateRepository, ParkedRequest
 from pipeline.errors import NewsmillError, SourceConfigError
 from pipeline.items import PageItem
 from pipeline.sniffing import looks_like_html
@@ -115,7 +114,9 @@ class NewsSpider(scrapy.Spider):
         self.outstanding = 0  # article requests handed to Scrapy and not yet answered
         self.config: SourceConfig = SourceConfig(name="adhoc")
         self.cutoff: datetime | None = None
-        self.crawl_state: CrawlState | None = None
+        # Set by pipeline.crawlstate.extension.CrawlStateExtension when NEWSMILL_INCREMENTAL
+        # is on; the extension also records item outcomes and brings parked URLs back.
+        self.crawl_state: CrawlStateRepository | None = None
 
     # --- setup -------------------------------------------------------------------------
     @classmethod
@@ -138,14 +139,10 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler.settings)
-        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
-        crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     def configure(self, settings: BaseSettings) -> None:
-        """Resolve the source config, limits, allowed domains and the incremental state."""
+        """Resolve the source config, limits and allowed domains."""
         base = self.load_config(settings)
         overrides = self.adhoc_start_points()
         limits = base.limits
@@ -186,7 +183,6 @@ class NewsSpider(scrapy.Spider):
         # The source's own recheck window (`recheck:` in its YAML); a -s given still wins.
         for key, value in self.config.setting_overrides().items():
             settings.set(key, value, priority="spider")
-        self.crawl_state = open_crawl_state(settings, source=self.source_name)
 
     def load_config(self, settings: BaseSettings) -> SourceConfig:
         if not self.source_arg:
@@ -310,7 +306,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsmill/skipped/max_pages", len(batch))
             return
         plans = self.crawl_state.plan(list(batch.values())) if self.crawl_state else None
-        parked: list[tuple[str, dict[str, Any], dict[str, str], int]] = []
+        parked: list[ParkedRequest] = []
         over_budget: list[str] = []
         for url, candidate in batch.items():
             headers: dict[str, str] = {}
@@ -330,7 +326,7 @@ class NewsSpider(scrapy.Spider):
             if self.crawl_state is not None and self.outstanding >= self.frontier_memory:
                 # Enough requests in memory: the rest wait in PostgreSQL (claimed by this
                 # run) and come back in batches when the scheduler runs dry.
-                parked.append((url, candidate.hints, headers, depth))
+                parked.append(ParkedRequest(url, candidate.hints, headers, depth))
                 continue
             self.outstanding += 1
             yield self.article_request(url, candidate.hints, headers, depth)
@@ -467,38 +463,10 @@ class NewsSpider(scrapy.Spider):
             self.crawl_state.record_error(request.url, status, ignored, kind)
         return None
 
-    # Signal handlers: each crawler runs one spider, so every signal here is this spider's.
-    def _on_item_scraped(self, item: Any, **kwargs: Any) -> None:
-        if self.crawl_state and isinstance(item, PageItem):
-            article = item.article
-            published = article.published if article else item.hints.get("published")
-            self.crawl_state.record_outcome(
-                item.request_url or item.url, stored=True, published=published
-            )
-
-    def _on_item_dropped(self, item: Any, exception: Exception, **kwargs: Any) -> None:
-        if self.crawl_state and isinstance(item, PageItem):
-            reason = getattr(exception, "reason", None) or type(exception).__name__
-            self.crawl_state.record_outcome(
-                item.request_url or item.url, stored=False, published=None, reason=reason
-            )
-
-    def _on_idle(self, **kwargs: Any) -> None:
-        """Scheduler dry: bring back the next batch of parked article URLs, if any."""
-        if self.crawl_state is None:
-            return
-        parked = self.crawl_state.unpark(self.frontier_memory)
-        if not parked:
-            return
-        self.crawler.stats.inc_value("newsmill/frontier/unparked", len(parked))
-        for url, hints, headers, depth in parked:
-            self.outstanding += 1
-            self.crawler.engine.crawl(self.article_request(url, hints, headers, depth))
-        raise DontCloseSpider
-
-    def _on_closed(self, **kwargs: Any) -> None:
-        if self.crawl_state:
-            self.crawl_state.close()
+    def parked_requests(self, parked: list[ParkedRequest]) -> list[scrapy.Request]:
+        """Requests for URLs the crawl state kept parked (the scheduler ran dry)."""
+        self.outstanding += len(parked)
+        return [self.article_request(p.url, p.hints, p.headers, p.depth) for p in parked]
 
 
 def _request_url(response: Response) -> str:

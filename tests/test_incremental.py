@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,15 +15,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from pipeline import settings as project_settings
-from pipeline.crawlstate import (
+from pipeline.crawlstate.configure import open_crawl_state
+from pipeline.crawlstate.policy import (
     ArticleCandidate,
-    CrawlState,
     KnownUrl,
     RecheckPolicy,
     due_at,
-    open_crawl_state,
     plan_fetch,
 )
+from pipeline.crawlstate.repository import CrawlStateRepository, ParkedRequest
 from pipeline.db.session import normalize_url
 from pipeline.dedup.urls import tracking_params
 from pipeline.errors import NewsmillError
@@ -41,6 +42,12 @@ POLICY = RecheckPolicy(
 )
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
+# Crawls with crawl state: the extension that keeps it (named here too, so that a harness
+# without Newsmill's add-on still loads it).
+INCREMENTAL = {
+    "NEWSMILL_INCREMENTAL": True,
+    "EXTENSIONS": {"pipeline.crawlstate.extension.CrawlStateExtension": 90},
+}
 
 
 # --- the pure rules ----------------------------------------------------------------------------
@@ -132,8 +139,10 @@ def test_plan_fetch_new_known_and_due_urls() -> None:
 # --- the state in PostgreSQL ---------------------------------------------------------------------
 
 
-def _state(engine: Engine, **policy: float) -> CrawlState:
-    return CrawlState(engine, source="local", policy=RecheckPolicy(**policy), flush_rows=1)
+def _state(engine: Engine, **policy: float) -> CrawlStateRepository:
+    return CrawlStateRepository(
+        engine, source="local", policy=replace(POLICY, **policy), flush_rows=1
+    )
 
 
 def _urls(*names: str) -> list[ArticleCandidate]:
@@ -190,8 +199,8 @@ def test_articles_stored_under_another_url_are_known(clean_db: Engine) -> None:
     # as the dedup stage drops it from the keys it stores.
     own = "http://a/2026/11/24/story.html?from=homepage"
     assert own not in state.lookup([own])
-    configured = CrawlState(
-        clean_db, source="local", policy=RecheckPolicy(), tracking=tracking_params(["FROM"])
+    configured = CrawlStateRepository(
+        clean_db, source="local", policy=POLICY, tracking=tracking_params(["FROM"])
     )
     assert configured.lookup([own])[own].stored
     for each in (state, configured):
@@ -212,7 +221,7 @@ def test_second_crawl_fetches_only_new_and_due_pages(
     ledger = web_manifest.site("ledger")
     feed = fresh_web.url("ledger", ledger.feeds[0])
     in_feed = [a for a in ledger.articles if a.in_feeds]
-    incremental = {"NEWSMILL_INCREMENTAL": True, "NEWSMILL_DATABASE_URL": database_url}
+    incremental = {**INCREMENTAL, "NEWSMILL_DATABASE_URL": database_url}
     env = {"DATABASE_URL": database_url}
 
     first = run_crawl("feed", {"feeds": feed}, tmp_path, incremental, env=env)
@@ -261,18 +270,20 @@ def test_parked_frontier_round_trips_hints_and_headers(clean_db: Engine) -> None
     state.plan([ArticleCandidate(u) for u in urls])
     published = datetime(2026, 11, 24, 10, 3, tzinfo=UTC)
     state.park(
-        [(u, {"title": "标题", "published": published}, {"If-None-Match": '"e"'}, 2) for u in urls]
+        [
+            ParkedRequest(u, {"title": "标题", "published": published}, {"If-None-Match": '"e"'}, 2)
+            for u in urls
+        ]
     )
 
     first = state.unpark(2)
-    assert [row[0] for row in first] == sorted(urls)[:2]
-    _, hints, headers, depth = first[0]
-    assert hints == {"title": "标题", "published": published}
-    assert headers == {"If-None-Match": '"e"'} and depth == 2
-    assert [row[0] for row in state.unpark(10)] == sorted(urls)[2:]
+    assert [parked.url for parked in first] == sorted(urls)[:2]
+    assert first[0].hints == {"title": "标题", "published": published}
+    assert first[0].headers == {"If-None-Match": '"e"'} and first[0].depth == 2
+    assert [parked.url for parked in state.unpark(10)] == sorted(urls)[2:]
     assert state.unpark(10) == []  # each parked URL comes back once
     # Another run never sees this run's parked URLs.
-    state.park([(urls[0], {}, {}, 1)])
+    state.park([ParkedRequest(urls[0], depth=1)])
     other = _state(clean_db)
     assert other.unpark(10) == [] and other.plan([ArticleCandidate(urls[0])]) == {}
     # A run that stops hands back what it never fetched, so the next run need not wait.
@@ -294,11 +305,7 @@ def test_a_frontier_larger_than_memory_waits_in_postgresql(
         "sitemap",
         {"sitemaps": fresh_web.url("ledger", "/sitemap_index.xml")},
         tmp_path,
-        {
-            "NEWSMILL_INCREMENTAL": True,
-            "NEWSMILL_DATABASE_URL": database_url,
-            "NEWSMILL_FRONTIER_MEMORY": 3,
-        },
+        {**INCREMENTAL, "NEWSMILL_DATABASE_URL": database_url, "NEWSMILL_FRONTIER_MEMORY": 3},
         env={"DATABASE_URL": database_url},
     )
     expected = {a.path for a in ledger.articles if a.in_sitemaps}
@@ -329,7 +336,7 @@ def test_a_full_pipeline_recrawl_updates_only_the_changed_article(
     changing = next(a for a in in_feed if a.changes_on_advance)
     settings = {
         "ITEM_PIPELINES": project_settings.ITEM_PIPELINES,
-        "NEWSMILL_INCREMENTAL": True,
+        **INCREMENTAL,
         "NEWSMILL_DATABASE_URL": database_url,
         "NEWSMILL_RECHECK_WITHIN_DAYS": 36500,  # every fixture article counts as recent
     }
@@ -394,7 +401,7 @@ def test_urls_over_the_page_budget_are_left_for_the_next_run(
 ) -> None:
     articles = web_manifest.site("ledger").articles[:4]
     urls = ",".join(fresh_web.url("ledger", a.path) for a in articles)
-    settings = {"NEWSMILL_INCREMENTAL": True, "NEWSMILL_DATABASE_URL": database_url}
+    settings = {**INCREMENTAL, "NEWSMILL_DATABASE_URL": database_url}
     env = {"DATABASE_URL": database_url}
 
     first = run_crawl("urls", {"urls": urls, "max_pages": "2"}, tmp_path, settings, env=env)

@@ -3,7 +3,7 @@
 Index pages (feeds, sitemaps, sections) never get a row: they are fetched on every run.
 A row says when the URL was last fetched, with what status and validators (ETag/Last-Modified),
 and whether the page was stored as an article (and its publication time); when it is next due
-follows from these and the current recheck settings (pipeline.crawlstate.due_at).
+follows from these and the current recheck settings (pipeline.crawlstate.policy.due_at).
 ``claimed_by``/``claimed_at`` let concurrent crawls (other processes or nodes) share one
 frontier: a URL is fetched by whichever run claims it first. ``parked`` holds claimed URLs a
 run could not keep in memory yet, so a million-URL frontier lives here, not in the crawler.
@@ -22,7 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from pipeline.db.models import Base
 
 
-class CrawlState(Base):
+class CrawlStateRow(Base):
+    """One article URL's fetch history and claim (the repository: pipeline.crawlstate.repository)."""
+
     __tablename__ = "crawl_state"
     # Finds a source's recent stored articles for rechecks without a table scan.
     __table_args__ = (

@@ -1,19 +1,9 @@
-"""Incremental crawling: which article URLs to fetch this run, and what to remember about them.
+"""The crawl state in PostgreSQL: one run's lookups, claims, parked frontier and buffered records.
 
 The state lives in PostgreSQL (table ``crawl_state``, plus the stored ``articles``) so that it
 holds across runs, processes and nodes, and so that the crawler keeps no seen-set in memory:
-each page's article links are looked up and claimed in one round trip (``CrawlState.plan``).
-
-The decision itself is the pure function ``plan_fetch``; ``due_at`` says when a fetched URL
-is next due under the current settings. Rules:
-
-- a URL never fetched is fetched;
-- a stored article is rechecked while it is recent (published, else first seen, within
-  ``recheck_within_days``) every ``recheck_interval_hours``, with If-None-Match /
-  If-Modified-Since; older stored articles are never fetched again;
-- a page fetched but not stored (no article text, not HTML) is retried after
-  ``dropped_recheck_hours``; 404/410 and other 4xx after ``gone_recheck_hours``;
-- a network error or 5xx/429 is retried on the next run.
+each page's article links are looked up and claimed in one round trip (``plan``); what to
+fetch is decided by the pure rules in ``pipeline.crawlstate.policy``.
 """
 
 from __future__ import annotations
@@ -27,12 +17,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scrapy.settings import BaseSettings
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url, tracking_params
-from pipeline.user_errors import NewsmillError
+from pipeline.crawlstate.policy import (
+    ArticleCandidate,
+    FetchPlan,
+    KnownUrl,
+    RecheckPolicy,
+    plan_fetch,
+)
+from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -41,128 +36,13 @@ _MAX_BUFFERED = 50_000
 
 
 @dataclass(frozen=True, slots=True)
-class RecheckPolicy:
-    recheck_within_days: float = 3.0
-    recheck_interval_hours: float = 6.0
-    dropped_recheck_hours: float = 24.0 * 7
-    gone_recheck_hours: float = 24.0 * 30
-    # A claim whose run never fetched the URL (killed process) is void after this long.
-    claim_ttl_seconds: float = 3600.0
-
-    @classmethod
-    def from_settings(cls, settings: BaseSettings) -> RecheckPolicy:
-        return cls(
-            recheck_within_days=settings.getfloat("NEWSMILL_RECHECK_WITHIN_DAYS", 3.0),
-            recheck_interval_hours=settings.getfloat("NEWSMILL_RECHECK_INTERVAL_HOURS", 6.0),
-            dropped_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_DROPPED_HOURS", 24.0 * 7),
-            gone_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_GONE_HOURS", 24.0 * 30),
-            claim_ttl_seconds=settings.getfloat("NEWSMILL_CLAIM_TTL_SECONDS", 3600.0),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleCandidate:
-    """An article URL a discovery spider found, with what discovery knows about it."""
+class ParkedRequest:
+    """A claimed article URL waiting in PostgreSQL until the run has room for it in memory."""
 
     url: str
-    hints: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class KnownUrl:
-    """What the database knows about one URL (from crawl_state and/or the articles table)."""
-
-    url: str
-    stored: bool = False
-    status: int | None = None  # of the last fetch; None: a network error
-    fetched_at: datetime | None = None  # None: claimed (or stored elsewhere) but never fetched
-    first_seen: datetime | None = None
-    published: datetime | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    drop_reason: str | None = None  # why the last fetch stored nothing (None: it did, or no reason)
-
-
-# Failures without a response that the same request would hit again (the page is over
-# DOWNLOAD_MAXSIZE): rechecked like a dropped page, not on every run like a timeout.
-PERSISTENT_ERRORS = frozenset({"too_large"})
-
-
-@dataclass(frozen=True, slots=True)
-class FetchPlan:
-    url: str
-    recheck: bool = False  # fetched before; headers carry its validators
-    headers: dict[str, str] = field(default_factory=dict)
-    published: datetime | None = None
-
-
-def is_recent(published: datetime | None, now: datetime, policy: RecheckPolicy) -> bool:
-    return published is not None and now - published <= timedelta(days=policy.recheck_within_days)
-
-
-def due_at(
-    fetched_at: datetime,
-    *,
-    status: int | None,
-    stored: bool,
-    published: datetime | None,
-    now: datetime,
-    policy: RecheckPolicy,
-    reason: str | None = None,
-) -> datetime | None:
-    """When a URL last fetched at ``fetched_at`` with this outcome is due again (None: never).
-
-    Computed from the current policy at lookup time, so changed recheck settings apply to
-    everything already crawled.
-    """
-    if status is None and reason in PERSISTENT_ERRORS:
-        return fetched_at + timedelta(hours=policy.dropped_recheck_hours)
-    if status is None or status >= 500 or status == 429:
-        return fetched_at  # transient: due on the next run
-    if stored or status == 304:
-        if is_recent(published, now, policy):
-            return fetched_at + timedelta(hours=policy.recheck_interval_hours)
-        return None
-    if status >= 400:
-        return fetched_at + timedelta(hours=policy.gone_recheck_hours)
-    return fetched_at + timedelta(hours=policy.dropped_recheck_hours)
-
-
-def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    return headers
-
-
-def plan_fetch(
-    url: str, known: KnownUrl | None, now: datetime, policy: RecheckPolicy
-) -> FetchPlan | None:
-    """Fetch plan for one URL, or None when it must not be fetched this run."""
-    if known is None or (known.fetched_at is None and not known.stored):
-        # Never fetched (or claimed by a run that has not fetched it): the claim decides.
-        return FetchPlan(url=url)
-    reference = known.published or known.first_seen
-    fetched_at = known.fetched_at or known.first_seen or now
-    due = due_at(
-        fetched_at,
-        status=known.status,
-        stored=known.stored,
-        published=reference,
-        now=now,
-        policy=policy,
-        reason=known.drop_reason,
-    )
-    if due is None or due > now:
-        return None
-    return FetchPlan(
-        url=url,
-        recheck=True,
-        headers=conditional_headers(known.etag, known.last_modified),
-        published=reference,
-    )
+    hints: dict[str, Any] = field(default_factory=dict)  # what discovery knows (title, date…)
+    headers: dict[str, str] = field(default_factory=dict)  # conditional-request validators
+    depth: int = 0
 
 
 _LOOKUP = text(
@@ -264,7 +144,7 @@ _DUE = text(
 )
 
 
-class CrawlState:
+class CrawlStateRepository:
     """One run's view of the crawl state: batched lookups and claims, buffered writes."""
 
     def __init__(
@@ -314,7 +194,9 @@ class CrawlState:
             )
         return known
 
-    def plan(self, candidates: list[Any], now: datetime | None = None) -> dict[str, FetchPlan]:
+    def plan(
+        self, candidates: list[ArticleCandidate], now: datetime | None = None
+    ) -> dict[str, FetchPlan]:
         """Plans for the candidates to fetch now, claimed for this run; others are absent."""
         now = now or datetime.now(UTC)
         urls = list(dict.fromkeys(c.url for c in candidates))
@@ -358,29 +240,30 @@ class CrawlState:
         with self.engine.connect() as conn:
             return list(conn.execute(_DUE, params).scalars())
 
-    def park(self, requests: list[tuple[str, dict[str, Any], dict[str, str], int]]) -> None:
+    def park(self, requests: list[ParkedRequest]) -> None:
         """Keep claimed article URLs (with hints, headers, depth) in PostgreSQL for later."""
         if not requests:
             return
         rows = [
             {
-                "url": url,
+                "url": request.url,
                 "run": self.run_id,
                 "parked": json.dumps(
-                    {"hints": hints, "headers": headers, "depth": depth}, default=_json_default
+                    {"hints": request.hints, "headers": request.headers, "depth": request.depth},
+                    default=_json_default,
                 ),
             }
-            for url, hints, headers, depth in requests
+            for request in requests
         ]
         with self.engine.begin() as conn:
             conn.execute(_PARK, rows)
 
-    def unpark(self, limit: int) -> list[tuple[str, dict[str, Any], dict[str, str], int]]:
+    def unpark(self, limit: int) -> list[ParkedRequest]:
         """The next ``limit`` parked URLs of this run, oldest first; they are unparked."""
         with self.engine.begin() as conn:
             rows = conn.execute(_UNPARK, {"run": self.run_id, "limit": limit}).all()
         return [
-            (
+            ParkedRequest(
                 url,
                 _revive_datetimes(parked.get("hints") or {}),
                 parked.get("headers") or {},
@@ -515,35 +398,3 @@ def _revive_datetimes(hints: dict[str, Any]) -> dict[str, Any]:
         else value
         for key, value in hints.items()
     }
-
-
-def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlState | None:
-    """The crawl state for a spider run, or None when NEWSMILL_INCREMENTAL is off.
-
-    Fails at once, with a message saying what to do, when the database is unreachable or
-    its schema predates the crawl_state table.
-    """
-    if not settings.getbool("NEWSMILL_INCREMENTAL", True):
-        return None
-    from pipeline.db.session import check_connection, describe_url, get_engine
-    from pipeline.db.target import database_target
-
-    url = database_target(settings).connect_url()
-    check_connection(url)
-    engine = get_engine(url, pool_size=2, max_overflow=2)
-    with engine.connect() as conn:
-        present = conn.execute(text("SELECT to_regclass('crawl_state') IS NOT NULL")).scalar()
-    if not present:
-        engine.dispose()
-        raise NewsmillError(
-            f"the database at {describe_url(url)} has no crawl_state table: run `newsmill db "
-            "upgrade` (or set NEWSMILL_INCREMENTAL=False to crawl without incremental state)"
-        )
-    return CrawlState(
-        engine,
-        source=source,
-        policy=RecheckPolicy.from_settings(settings),
-        flush_rows=settings.getint("NEWSMILL_CRAWLSTATE_FLUSH_ROWS", 200),
-        flush_seconds=settings.getfloat("NEWSMILL_CRAWLSTATE_FLUSH_SECONDS", 2.0),
-        tracking=tracking_params(settings.getlist("NEWSMILL_TRACKING_PARAMS")),
-    )
