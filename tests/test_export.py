@@ -227,6 +227,7 @@ def test_scrapy_crawl_O_writes_one_clean_article_per_stored_page(
     write_demo_sources(fresh_web, tmp_path / "sources")
     out = tmp_path / "items.jsonl"
     args = ["-a", "source=ledger", "-a", f"sources_dir={tmp_path / 'sources'}", "-O", str(out)]
+    args += ["-s", "LOG_LEVEL=INFO"]
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "source", *args],
         cwd=ROOT,
@@ -237,6 +238,9 @@ def test_scrapy_crawl_O_writes_one_clean_article_per_stored_page(
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "not JSON serializable" not in result.stderr
+    # The site's bait pages are dropped, each in one short line (not the page's HTML).
+    drops = [line for line in result.stderr.splitlines() if "Dropped" in line]
+    assert drops and all(len(line) < 400 and "Dropped (" in line for line in drops), drops
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     with clean_db.connect() as conn:
         stored = set(conn.execute(text("SELECT canonical_url FROM articles")).scalars())
