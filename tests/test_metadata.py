@@ -218,6 +218,9 @@ def test_split_names(raw: str, expected: list[str]) -> None:
 def test_profile_url_meta_author_derives_nothing() -> None:
     head = '<meta property="article:author" content="https://www.facebook.com/newsdesk">'
     assert extract_metadata(page(head=head, body="<p>Text</p>"), None).authors == []
+    # Control: a byline in the page, which a name derived from the meta would outrank.
+    body = "<h1>Headline</h1><span class='byline'>By Jane Doe</span><p>Text</p>"
+    assert extract_metadata(page(head=head, body=body), None).authors == ["Jane Doe"]
 
 
 def test_site_named_author_yields_to_byline_person() -> None:
@@ -577,6 +580,8 @@ def test_menu_words_are_not_standalone_authors() -> None:
         + "</p>"
     )
     assert extract_metadata(page(body=body), None).authors == []
+    # Control: a name in the same place is read.
+    assert extract_metadata(page(body=body.replace("登录 注册", "李明")), None).authors == ["李明"]
 
 
 def test_published_and_updated_lines_in_text() -> None:
@@ -711,6 +716,9 @@ def test_by_line_far_below_headline_is_ignored() -> None:
     body = "<h1>US, Manila launch war games</h1><p>AFP, MANILA</p>" + "<p>Paragraph.</p>" * 30
     body += "<p>By Ben Blanchard and Yimou Lee</p>"
     assert extract_metadata(page(body=body), None).authors == []
+    # Control: the same line under the headline is the byline.
+    near = body.replace("<p>AFP, MANILA</p>", "<p>By Ben Blanchard and Yimou Lee</p>")
+    assert extract_metadata(page(body=near), None).authors == ["Ben Blanchard", "Yimou Lee"]
 
 
 # --- UI words and comment widgets are never authors --------------------------------------
@@ -779,6 +787,9 @@ def test_comment_heading_ends_the_byline_search_in_text() -> None:
         "<h3>评论(3)</h3><p>By Graham Price</p><p>I agree with this.</p>"
     )
     assert extract_metadata(page(body=body), None).authors == []
+    # Control: without the comments heading the same line is read as the byline.
+    body = body.replace("<h3>评论(3)</h3>", "")
+    assert extract_metadata(page(body=body), None).authors == ["Graham Price"]
 
 
 def test_responsive_layout_class_does_not_hide_the_byline() -> None:
@@ -868,6 +879,9 @@ def test_parenthesis_in_prose_is_no_closing_credit() -> None:
     prose = "据了解，该项目由多家单位联合承办（记者从主办方获悉），将于明年开工建设。" * 3
     body = f"<h1>项目明年开工</h1><p>{prose}</p><p>{prose}（完）</p>"
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
+    # Control: a reporter's credit in the same place is read.
+    body = body.replace("（完）", "（记者 张三）")
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["张三"]
 
 
 def test_fact_check_claimant_and_quoted_author_are_not_bylines() -> None:
@@ -879,6 +893,9 @@ def test_fact_check_claimant_and_quoted_author_are_not_bylines() -> None:
         "<p>Text of the fact check.</p></div>"
     )
     assert extract_metadata(page(body=body), None).authors == []
+    # Control: the fact check's own byline, after the claimant's, is the one read.
+    body = body.replace("<p>Text of", "<span class='author'>Jane Doe</span><p>Text of")
+    assert extract_metadata(page(body=body), None).authors == ["Jane Doe"]
 
 
 def test_site_name_glued_to_a_structured_author_is_cut() -> None:
@@ -906,6 +923,9 @@ def test_subheading_inside_the_text_is_not_a_standalone_author() -> None:
     prose = "飞行归因于作用在飞机上的几个力。第一个是飞机的重量，即将飞机拉向地面的重力。" * 3
     body = f"<p>飞行物理学常识</p><p>{prose}</p><p>推力</p><p>{prose}</p>"
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
+    # Control: a name alone under the title, before the text begins, is the author.
+    body = body.replace("<p>飞行物理学常识</p>", "<p>飞行物理学常识</p><p>李明</p>")
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["李明"]
 
 
 @pytest.mark.parametrize(
@@ -915,6 +935,9 @@ def test_subheading_inside_the_text_is_not_a_standalone_author() -> None:
 def test_author_meta_left_by_the_site_software_is_no_author(generator: str, author: str) -> None:
     head = f'<meta name="generator" content="{generator}"><meta name="author" content="{author}">'
     assert extract_metadata(page(head=head, body="<p>正文。</p>"), None).authors == []
+    # Control: a byline element, which an author meta would outrank, is read.
+    body = "<h1>标题</h1><span class='author'>李明</span><p>正文。</p>"
+    assert extract_metadata(page(head=head, body=body), None).authors == ["李明"]
 
 
 def test_author_meta_beside_an_unrelated_generator_is_kept() -> None:
@@ -932,3 +955,6 @@ def test_names_after_a_plain_comment_box_title_are_commenters() -> None:
         "<div class='item'><span class='author'>张三丰</span><p>写得真好。</p></div></div>"
     )
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
+    # Control: without the box title the same element reads as the writer's byline.
+    body = body.replace("<div class='tit'><span>最新评论</span></div>", "")
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["张三丰"]
