@@ -61,8 +61,11 @@ class Command(crawl.Command):
         self.exitcode = 1
         print(f"newsmill: error: {exc}", file=sys.stderr)
 
-    def _watch(self, running: Deferred[Any] | asyncio.Task[None]) -> None:
-        """Report a NewsmillError from the starting crawl in one line; anything else as before."""
+    def _watch(self, running: Any) -> None:
+        """Report a NewsmillError from the starting crawl in one line; anything else as before.
+
+        ``running``: a Deferred (CrawlerProcess) or an asyncio Task (AsyncCrawlerProcess).
+        """
 
         def failed(failure: Failure) -> Failure | None:
             if isinstance(failure.value, NewsmillError):
