@@ -70,7 +70,7 @@ def test_overlapping_crawl_is_skipped_and_kill_9_frees_the_lock(
     # Without a shared frontier: scrapy-redis would keep one queue for every "source" crawl.
     env = {**database_env, "NEWSMILL_ALLOW_PRIVATE": "127.0.0.0/8", "NEWSMILL_REDIS_URL": ""}
     probe = SourceLock(database_url, "syndicate")
-    first = subprocess.Popen([*crawl, *SLOW], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    first = subprocess.Popen([*crawl, *SLOW], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     try:
         _wait_for(lambda: probe.holder() is not None, 60, "the first crawl to take the lock")
 
