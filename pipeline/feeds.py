@@ -22,9 +22,10 @@ from pipeline.extraction.render import article_to_dict
 from pipeline.items import PageItem
 from pipeline.signals import article_written
 
-# A page still waiting for its write result when the crawl ends was spooled to disk
-# (database away); with the store stage off, nothing is written at all.
-SPOOLED = "spooled"
+# A page still waiting for its write result when the crawl ends was not written: spooled to
+# disk while the database was away, or refused by the server (counted storage_failed).
+NOT_WRITTEN = "not_written"
+# With the store stage off (NEWSMILL_STORE_ENABLED=False), every extracted page is exported.
 NOT_STORED = "not_stored"
 
 
@@ -94,11 +95,15 @@ class ArticleFeedExporter(FeedExporter):
         record = feed_record(item, result.outcome.value, result.near_duplicate_of)
         self.item_scraped(record, self._spider)
 
-    async def close_spider(self, spider: Spider) -> None:
-        # The store stage's final flush ran before spider_closed: what waits now was spooled.
+    def export_unwritten(self, spider: Spider) -> None:
+        """Export the pages no write result came for (the store stage has closed)."""
         for pages in self._pages.values():
             for item in pages:
-                self.item_scraped(feed_record(item, SPOOLED), spider)
+                self.item_scraped(feed_record(item, NOT_WRITTEN), spider)
         self._pages.clear()
         self._results.clear()
+
+    async def close_spider(self, spider: Spider) -> None:
+        # The store stage's final flush ran before spider_closed, so every result is in.
+        self.export_unwritten(spider)
         await super().close_spider(spider)

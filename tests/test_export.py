@@ -9,12 +9,15 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import yaml
 from sqlalchemy import Engine, insert, text
 
 from pipeline.db.models import Article, Source
+from pipeline.db.records import WriteOutcome
 from pipeline.demo import write_demo_sources
 from pipeline.export import (
     EXPORT_FIELDS,
@@ -26,6 +29,8 @@ from pipeline.export import (
 )
 from pipeline.extraction.render import JSON_FIELDS
 from pipeline.fixtureweb import FixtureWeb
+from pipeline.items import Article as ItemArticle
+from pipeline.items import PageItem
 from pipeline.user_errors import NewsmillError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,3 +259,60 @@ def test_scrapy_crawl_O_writes_one_clean_article_per_stored_page(
         assert set(row) >= {*JSON_FIELDS, "source", "outcome"}
         assert row["source"] == "ledger" and row["text"] and row["title"]
         assert not {"body", "headers", "hints"} & set(row)
+
+
+def _feed_exporter(tmp_path: Path, store: bool = True) -> tuple[Any, list[dict[str, Any]]]:
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from pipeline.feeds import ArticleFeedExporter
+
+    settings = {
+        "FEEDS": {str(tmp_path / "x.jsonl"): {"format": "jsonlines"}},
+        "NEWSMILL_STORE_ENABLED": store,
+    }
+    exporter = ArticleFeedExporter.from_crawler(get_crawler(Spider, settings))
+    exported: list[dict[str, Any]] = []
+    exporter.item_scraped = lambda item, spider: exported.append(item)  # type: ignore[method-assign]
+    exporter._spider = Spider("t")
+    return exporter, exported
+
+
+def _scraped_page(n: int) -> PageItem:
+    url = f"https://site.example/{n}"
+    article = ItemArticle(url=url, title=f"T{n}", text="x", credits=["责任编辑：王"])
+    return PageItem(url=url, body=b"<html>", source="s", article=article, canonical_url=url)
+
+
+def _written(page: PageItem, outcome: WriteOutcome) -> Any:
+    return SimpleNamespace(
+        record=SimpleNamespace(canonical_url=page.canonical_url),
+        outcome=outcome,
+        near_duplicate_of=None,
+    )
+
+
+def test_feed_records_pair_pages_with_write_results_in_either_order(tmp_path: Path) -> None:
+    exporter, exported = _feed_exporter(tmp_path)
+    spider = exporter._spider
+    first, second, third = _scraped_page(1), _scraped_page(2), _scraped_page(3)
+    exporter.page_scraped(first, spider)  # the page, then its result
+    assert exported == []
+    exporter.article_written(_written(first, WriteOutcome.STORED))
+    exporter.article_written(_written(second, WriteOutcome.UNCHANGED))  # the result first
+    exporter.page_scraped(second, spider)
+    exporter.page_scraped(third, spider)  # no result comes: spooled or refused
+    exporter.export_unwritten(spider)
+    assert [(r["url"], r["outcome"]) for r in exported] == [
+        (first.url, "stored"),
+        (second.url, "unchanged"),
+        (third.url, "not_written"),
+    ]
+    assert exported[0]["credits"] == ["责任编辑：王"] and exported[0]["source"] == "s"
+    assert set(exported[0]) == {*JSON_FIELDS, "source", "outcome", "near_duplicate_of"}
+    assert not isinstance(exported[0]["title"], bytes)
+
+    # With the store stage off, each extracted page is exported at once.
+    exporter, exported = _feed_exporter(tmp_path, store=False)
+    exporter.page_scraped(_scraped_page(4), exporter._spider)
+    assert [r["outcome"] for r in exported] == ["not_stored"]
