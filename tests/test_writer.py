@@ -464,22 +464,22 @@ def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     spool = tmp_path / "spool"
     engine = get_engine(url, connect_args={"connect_timeout": 2})
     now = [0.0]
+    waits: list[float] = []  # every backoff the writer asks for, instead of timing it
     writer = ArticleWriter(
         engine, batch_size=1, spool_dir=spool, retries=3, retry_backoff=0.2,
-        clock=lambda: now[0], outage_seconds=30.0,
+        clock=lambda: now[0], sleep=waits.append, outage_seconds=30.0,
     )  # fmt: skip
     assert len(writer.add(record(1))) == 1
 
     _allow_connections(database_server, name, False)
-    started = time.monotonic()
     with pytest.raises(StorageUnavailable):
-        writer.add(record(2))  # the first failure retries with backoff: 0.2 + 0.4 + 0.8 s
-    assert time.monotonic() - started >= 1.4
-    started = time.monotonic()
-    for n in (3, 4, 5):  # within the outage window: one attempt each, no sleeping
+        writer.add(record(2))
+    assert waits == [0.2, 0.4, 0.8]  # the first failure retries with exponential backoff
+    for n in (3, 4, 5):  # within the outage window: one attempt each, no waiting
         with pytest.raises(StorageUnavailable):
             writer.add(record(n))
-    assert time.monotonic() - started < 1.0
+    assert waits == [0.2, 0.4, 0.8]
+    assert len(list(spool.glob("spool-*.jsonl"))) == 4
 
     _allow_connections(database_server, name, True)
     now[0] = 5.0  # still inside the window: one attempt, which now succeeds …
@@ -491,6 +491,17 @@ def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     )
     assert rows(engine, "SELECT count(*) FROM articles") == [(6,)]
     assert list(spool.iterdir()) == []
+    engine.dispose()
+
+    # After the window the first failure backs off again.
+    _allow_connections(database_server, name, False)
+    now[0] = 100.0
+    engine = get_engine(url, connect_args={"connect_timeout": 2})
+    writer.engine = engine
+    with pytest.raises(StorageUnavailable):
+        writer.add(record(7))
+    assert waits == [0.2, 0.4, 0.8] * 2
+    _allow_connections(database_server, name, True)
     engine.dispose()
 
 
@@ -565,7 +576,10 @@ def test_near_copies_in_one_batch_point_at_the_first(clean_db: Engine, tmp_path:
 def test_same_headline_alone_is_not_a_near_duplicate(clean_db: Engine, tmp_path: Path) -> None:
     one = story(1, WIRE_STORY, "ledger", title="Live updates")
     other = story(2, OTHER_STORY, "ledger", title="Live updates")
-    assert [r.near_duplicate_of for r in write(clean_db, [one, other], tmp_path)] == [None, None]
+    # Positive control: a near copy under the same headline, in the same batch, is marked.
+    copy = story(3, WIRE_STORY + " Reporting by the Wire desk.", "syndicate", title="Live updates")
+    results = write(clean_db, [one, other, copy], tmp_path)
+    assert [r.near_duplicate_of for r in results] == [None, None, results[0].article_id]
 
 
 def test_near_duplicate_marking_can_be_turned_off(clean_db: Engine, tmp_path: Path) -> None:
@@ -575,6 +589,9 @@ def test_near_duplicate_marking_can_be_turned_off(clean_db: Engine, tmp_path: Pa
     assert rows(clean_db, "SELECT count(*) FROM articles WHERE near_duplicate_of IS NOT NULL") == [
         (0,)
     ]
+    # Positive control: with marking on, another copy of the same story is marked.
+    [marked] = write(clean_db, [story(3, WIRE_STORY + " More later.", "exchange")], tmp_path)
+    assert marked.near_duplicate_of in {r.article_id for r in results}
 
 
 def test_a_running_migration_does_not_block_near_duplicate_marking(

@@ -61,6 +61,7 @@ class ArticleWriter:
         retry_backoff: float = 0.5,
         replay: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
         outage_seconds: float = 30.0,
         near_duplicate_bits: int = DEFAULT_NEAR_DUPLICATE_BITS,
     ) -> None:
@@ -72,6 +73,7 @@ class ArticleWriter:
         self.retries = retries
         self.retry_backoff = retry_backoff
         self._clock = clock
+        self._sleep = sleep
         self._pending: list[ArticleRecord] = []
         self._oldest: float | None = None
         self._replay_due = replay
@@ -165,7 +167,7 @@ class ArticleWriter:
                 if attempt < retries:
                     delay = self.retry_backoff * 2**attempt
                     logger.warning("database write failed (%s); retry in %.1fs", cause, delay)
-                    time.sleep(delay)
+                    self._sleep(delay)
             except DATABASE_ERRORS as exc:
                 # Retrying cannot help, but the articles are fine: keep them for later.
                 cause = f"{reason_line(exc)}; run `newsmill db upgrade` (or check privileges)"
