@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -206,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
             "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain,
             "NEWSMILL_MAX_SECTION_PAGES": args.articles,  # the bench index is one long section
             "NEWSMILL_PROGRESS": False,
+            # The bench site is on loopback: allow its port past the fetch guard, nothing else.
+            "NEWSMILL_ALLOW_PRIVATE": [urlsplit(base).netloc],
         }
         off = {**common, "ITEM_PIPELINES": {}, "NEWSMILL_INCREMENTAL": False}
         full = {**common, "NEWSMILL_INCREMENTAL": True}

@@ -147,7 +147,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pipeline.demo import demo_jobs
+    from pipeline.demo import demo_jobs, demo_settings
     from pipeline.fixtureweb.server import serve
 
     started = time.monotonic()
@@ -159,7 +159,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="newsmill-demo-") as tmp, web_server as web:
         jobs = demo_jobs(web, Path(tmp))
         print(f"Serving the bundled news web at {', '.join(web.sites.values())}", file=sys.stderr)
-        overrides = _crawl_overrides(args)
+        overrides = {**demo_settings(web), **_crawl_overrides(args)}
         stats = run_crawls(jobs, overrides)
     _print_summary(stats, time.monotonic() - started)
     return 0

@@ -35,6 +35,11 @@ def write_demo_sources(web: FixtureWeb, directory: Path) -> list[str]:
     return names
 
 
+def demo_settings(web: FixtureWeb) -> dict[str, list[str]]:
+    """The fixture web is on 127.0.0.1: allow its ports, and only those, past the fetch guard."""
+    return {"NEWSMILL_ALLOW_PRIVATE": web.allow_private}
+
+
 def demo_jobs(web: FixtureWeb, directory: Path) -> list[tuple[str, dict[str, str]]]:
     """One `source` crawl per fixture site: feeds, sitemaps and section pages together."""
     return [

@@ -33,11 +33,16 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Retry-After-aware retries with exponential backoff replace Scrapy's RetryMiddleware;
-# a PDF or image behind an article link is cut off after its headers.
+# a PDF or image behind an article link is cut off after its headers; robots.txt also gives
+# Crawl-delay, and a 5xx robots.txt means "disallow all"; the fetch guard sits above the
+# retries (a higher number), so a refused address is never retried.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pipeline.middlewares.RetryAfterMiddleware": 550,
     "pipeline.middlewares.NotHtmlStopMiddleware": 560,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pipeline.middlewares.RobotsPolicyMiddleware": 100,
+    "pipeline.fetchguard.FetchGuardMiddleware": 570,
 }
 NEWSMILL_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per attempt, with jitter
 NEWSMILL_RETRY_BACKOFF_MAX = 30.0
@@ -116,6 +121,28 @@ NEWSMILL_FRONTIER_MEMORY = 10_000
 NEWSMILL_MAX_SECTION_PAGES = 5  # pagination depth per section page (下一页, rel=next)
 NEWSMILL_MAX_ARTICLE_PAGES = 10  # pages merged into one multi-page article
 NEWSMILL_MAX_SITEMAP_LEVELS = 4  # sitemap indexes nested deeper than this are not followed
+
+# --- Fetch guard and hostile-input bounds (pipeline/fetchguard.py) -----------------------
+# Loopback, private, link-local, CGNAT, multicast and cloud-metadata addresses are never
+# fetched (checked on the addresses a connection uses, after DNS, on every redirect) except
+# the networks or hosts named here: "127.0.0.1/32", "::1", "10.0.0.0/8", "127.0.0.1:8001"
+# (that port only), "intranet.local". The environment variable of the same name is read as a
+# comma-separated list (NEWSMILL_ALLOW_PRIVATE=127.0.0.1/32,::1).
+NEWSMILL_ALLOW_PRIVATE = [
+    entry.strip()
+    for entry in os.environ.get("NEWSMILL_ALLOW_PRIVATE", "").split(",")
+    if entry.strip()
+]
+# The resolver that drops refused addresses from DNS answers (IPv4 and IPv6, cached).
+TWISTED_DNS_RESOLVER = "pipeline.fetchguard.GuardedResolver"
+# Sitemap and feed fetches per source and run, child sitemaps included (each URL once): an
+# index that lists itself under endless variants stops here. 0: no limit.
+NEWSMILL_MAX_DISCOVERY_FETCHES = 500
+# Longer URLs are skipped before they reach the crawl state or the database (PostgreSQL
+# cannot index a 10,000-character key; browsers stop near 2,000). 0: no limit.
+NEWSMILL_MAX_URL_LENGTH = 2048
+# The longest robots.txt Crawl-delay honoured, in seconds (some ask for minutes). 0: ignore it.
+NEWSMILL_CRAWL_DELAY_MAX = 10.0
 # Shared frontier across nodes (scrapy-redis scheduler and dupefilter) when set.
 NEWSMILL_REDIS_URL = os.environ.get("NEWSMILL_REDIS_URL", "")
 

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from apscheduler.triggers.cron import CronTrigger
 
+from pipeline.boundedyaml import MAX_BYTES, load_bounded
 from pipeline.user_errors import SourceConfigError
 
 
@@ -148,7 +149,9 @@ def load_source(path: str | Path) -> SourceConfig:
     """Load and validate one source file."""
     file = Path(path)
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # Bounded: a source file may come from anywhere (size, alias expansion, duplicate keys).
+        with file.open("rb") as handle:
+            raw = load_bounded(handle.read(MAX_BYTES + 1))
     except OSError as exc:
         raise SourceConfigError(f"{file}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
@@ -277,8 +280,9 @@ def interval_seconds(value: str | int) -> float | None:
 def url_allowed(url: str, domains: tuple[str, ...]) -> bool:
     """True when ``url``'s host is one of ``domains`` or a subdomain of one (none = any).
 
-    An entry with a port (``127.0.0.1:8001``) also requires that port: several sites may
-    share one host name on different ports.
+    An entry with a port (``127.0.0.1:8001``) requires that port: several sites may share one
+    host name on different ports. An entry without one means the scheme's default port, so
+    ``news.example.com:5432`` is not the site ``news.example.com`` (it is its database).
     """
     if not domains:
         return True
@@ -290,9 +294,21 @@ def url_allowed(url: str, domains: tuple[str, ...]) -> bool:
         return False
     for domain in domains:
         name, _, wanted = domain.partition(":")
-        if (host == name or host.endswith("." + name)) and (not wanted or int(wanted) == port):
+        if _host_matches(host, name) and (
+            int(wanted) == port if wanted else port == _DEFAULT_PORTS.get(parts.scheme.lower())
+        ):
             return True
     return False
+
+
+def host_listed(host: str, domains: tuple[str, ...]) -> bool:
+    """True when ``host`` (any port) is one of ``domains`` or a subdomain of one."""
+    host = host.lower().strip(".")
+    return any(_host_matches(host, domain.partition(":")[0]) for domain in domains)
+
+
+def _host_matches(host: str, name: str) -> bool:
+    return host == name or host.endswith("." + name)
 
 
 def _limits(raw: Any, fail: Any) -> CrawlLimits:
@@ -366,7 +382,8 @@ def _str_list(raw: Mapping[str, Any], key: str, fail: Any) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise fail(key, "expected a list of non-empty strings")
-    return tuple(v.strip() for v in value)
+    # A URL listed twice is fetched once (a feed or sitemap costs a fetch per listing).
+    return tuple(dict.fromkeys(v.strip() for v in value))
 
 
 def _opt_str(raw: Mapping[str, Any], key: str, fail: Any) -> str | None:

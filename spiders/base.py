@@ -285,7 +285,12 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsmill/skipped/too_deep")
             return
         batch: dict[str, ArticleCandidate] = {}
+        max_url = self.settings.getint("NEWSMILL_MAX_URL_LENGTH")
         for candidate in candidates:
+            if max_url and len(candidate.url) > max_url:
+                # Before the crawl state sees it: one such URL would fail the whole batch.
+                self.crawler.stats.inc_value("newsmill/skipped/url_too_long")
+                continue
             if not self.on_site(candidate.url):
                 self.crawler.stats.inc_value("newsmill/skipped/offsite")
                 continue
@@ -460,7 +465,9 @@ class NewsSpider(scrapy.Spider):
             # HttpError subclasses IgnoreRequest, but a 404 was fetched: record it (it is
             # rechecked on the gone schedule), don't just release it like a robots.txt skip.
             ignored = failure.check(IgnoreRequest) is not None and not http_error
-            self.crawl_state.record_error(request.url, status, ignored, kind)
+            # Under the URL that was claimed: the first of a redirect chain.
+            claimed = (request.meta.get("redirect_urls") or [request.url])[0]
+            self.crawl_state.record_error(claimed, status, ignored, kind)
         return None
 
     def parked_requests(self, parked: list[ParkedRequest]) -> list[scrapy.Request]:

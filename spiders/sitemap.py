@@ -4,13 +4,20 @@
 is read for its ``Sitemap:`` lines) or ``-a site=https://example.com`` (its robots.txt).
 Entries (and child sitemaps) whose news:publication_date / lastmod is older than
 ``-a since=DATE`` or the source's max_age_days are dropped before anything is fetched.
+
+A sitemap is input from the site, so its reach is bounded: each sitemap URL is fetched once
+per run (by canonical key), all sitemap and feed fetches of a run share a budget
+(NEWSMILL_MAX_DISCOVERY_FETCHES), and a .gz that will not unpack within DOWNLOAD_MAXSIZE is
+counted ``newsmill/errors/malformed_sitemap`` like any other unreadable sitemap.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +28,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
 from pipeline.crawlstate import ArticleCandidate
+from pipeline.dedup.urls import canonical_url
 from spiders.base import META_DEPTH, NewsSpider, split_arg
 
 # Article requests are handed to the crawl state in batches of this many URLs (one lookup
@@ -75,11 +83,50 @@ def parse_w3c_datetime(value: str | None, zone: ZoneInfo | None = None) -> datet
     return parsed
 
 
+class UnreadableSitemapError(ValueError):
+    """A sitemap body that cannot be unpacked: corrupt gzip, or bigger than allowed unpacked."""
+
+
 def sitemap_body(body: bytes, max_size: int = 0) -> bytes:
-    """The XML of a sitemap response, gunzipped when it is a .gz file served as-is."""
-    if body[:2] == b"\x1f\x8b":
+    """The XML of a sitemap response, gunzipped when it is a .gz file served as-is.
+
+    Raises UnreadableSitemapError for a corrupt .gz or one that unpacks past ``max_size``
+    (a gzip bomb: a few kilobytes that expand to gigabytes).
+    """
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
         return gunzip(body, max_size=max_size)
-    return body
+    # Scrapy signals "too big" with a ValueError subclass; a corrupt stream with the others.
+    except (OSError, EOFError, ValueError, struct.error, zlib.error) as exc:
+        raise UnreadableSitemapError(str(exc) or type(exc).__name__) from exc
+
+
+@dataclass(slots=True)
+class DiscoveryBudget:
+    """The sitemap and feed fetches of one run: each canonical URL once, at most ``limit``.
+
+    A sitemap index that lists itself under endless query-string variants, or links to a
+    million child sitemaps, would otherwise keep a crawl busy forever. ``limit`` 0: no limit.
+    """
+
+    limit: int
+    seen: set[str] = field(default_factory=set)
+    reported: bool = False  # the "budget spent" warning was logged
+
+    def admit(self, url: str) -> str | None:
+        """None when ``url`` may be fetched (and it is counted), else why not."""
+        key = canonical_url(url)
+        if key in self.seen:
+            return "sitemap_repeat"
+        if self.limit and len(self.seen) >= self.limit:
+            return "discovery_budget"
+        self.seen.add(key)
+        return None
+
+    def mark(self, urls: Iterable[str]) -> None:
+        """Count URLs fetched without asking (the start points), so they are not fetched again."""
+        self.seen.update(canonical_url(url) for url in urls)
 
 
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
@@ -139,6 +186,44 @@ def _same_site_or_host(spider: NewsSpider, url: str, parent: str) -> bool:
 class SitemapMixin:
     """Sitemap discovery; mixed into NewsSpider subclasses."""
 
+    _discovery: DiscoveryBudget | None = None
+
+    def discovery_budget(self) -> DiscoveryBudget:
+        """This run's budget, started with the feeds and sitemaps it was configured with."""
+        if self._discovery is None:
+            spider: NewsSpider = self  # type: ignore[assignment]
+            self._discovery = DiscoveryBudget(
+                spider.settings.getint("NEWSMILL_MAX_DISCOVERY_FETCHES")
+            )
+            self._discovery.mark(spider.config.feeds + spider.config.sitemaps)
+        return self._discovery
+
+    def child_sitemap_request(self, url: str, parent: Response, depth: int, level: int) -> Any:
+        """The request for a sitemap listed by ``parent`` (an index or robots.txt), or None."""
+        spider: NewsSpider = self  # type: ignore[assignment]
+        stats = spider.crawler.stats
+        if not _same_site_or_host(spider, url, parent.url):
+            return None
+        max_length = spider.settings.getint("NEWSMILL_MAX_URL_LENGTH")
+        if max_length and len(url) > max_length:
+            stats.inc_value("newsmill/skipped/url_too_long")
+            return None
+        refused = self.discovery_budget().admit(url)
+        if refused is not None:
+            stats.inc_value(f"newsmill/skipped/{refused}")
+            if refused == "discovery_budget" and not self.discovery_budget().reported:
+                self.discovery_budget().reported = True
+                spider.logger.warning(
+                    "%s: sitemap/feed budget of this run spent (%d fetches, "
+                    "NEWSMILL_MAX_DISCOVERY_FETCHES); further sitemaps are not fetched",
+                    parent.url,
+                    self.discovery_budget().limit,
+                )
+            return None
+        return spider.index_request(
+            url, "sitemap", self.parse_sitemap, depth, **{META_SITEMAP_LEVEL: level + 1}
+        )
+
     def __init__(
         self, *args: Any, sitemaps: str | None = None, site: str | None = None, **kwargs: Any
     ) -> None:
@@ -161,16 +246,17 @@ class SitemapMixin:
         if level >= spider.settings.getint("NEWSMILL_MAX_SITEMAP_LEVELS", 4):
             stats.inc_value("newsmill/skipped/sitemap_too_deep")  # an index that loops
             return
+        # Where this response came from, and where it redirected to, count as fetched.
+        self.discovery_budget().mark([response.url, *response.meta.get("redirect_urls", ())])
         if response.url.endswith("/robots.txt"):
             for url in dict.fromkeys(sitemaps_from_robots(response.body, response.url)):
-                if _same_site_or_host(spider, url, response.url):
-                    yield spider.index_request(
-                        url, "sitemap", self.parse_sitemap, depth, **{META_SITEMAP_LEVEL: level + 1}
-                    )
+                request = self.child_sitemap_request(url, response, depth, level)
+                if request is not None:
+                    yield request
             return
         try:
             body = sitemap_body(response.body, spider.settings.getint("DOWNLOAD_MAXSIZE"))
-        except OSError as exc:  # a corrupt or oversized .gz
+        except UnreadableSitemapError as exc:  # a corrupt .gz, or a gzip bomb
             stats.inc_value("newsmill/errors/malformed_sitemap")
             spider.logger.warning("unreadable sitemap %s: %s", response.url, exc)
             return
@@ -186,14 +272,9 @@ class SitemapMixin:
                 if cutoff and entry.lastmod and entry.lastmod < cutoff:
                     stats.inc_value("newsmill/skipped/old_sitemap")
                     continue
-                if _same_site_or_host(spider, entry.loc, response.url):
-                    yield spider.index_request(
-                        entry.loc,
-                        "sitemap",
-                        self.parse_sitemap,
-                        depth,
-                        **{META_SITEMAP_LEVEL: level + 1},
-                    )
+                request = self.child_sitemap_request(entry.loc, response, depth, level)
+                if request is not None:
+                    yield request
             return
         stats.inc_value("newsmill/sitemap/entries", len(document.entries))
         batch: list[ArticleCandidate] = []

@@ -552,25 +552,29 @@ def test_a_sitemap_index_that_points_at_itself_stops() -> None:
     crawler = get_crawler(SitemapSpider, {"NEWSMILL_INCREMENTAL": False})
     spider = SitemapSpider.from_crawler(crawler, sitemaps="http://a/index.xml")
     crawler.spider = spider
-    index = (
-        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        b"<sitemap><loc>http://a/index.xml</loc></sitemap>"
-        b"<sitemap><loc>http://a/index.xml</loc></sitemap></sitemapindex>"
-    )
     level = 0
     request = Request("http://a/index.xml", meta={})
     fetched = 0
     while True:
+        # Each level lists itself (fetched once per run, never again) and a new variant of
+        # itself (a new URL: followed until the nesting limit).
+        index = (
+            b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<sitemap><loc>http://a/index.xml</loc></sitemap>"
+            b"<sitemap><loc>http://a/index.xml</loc></sitemap>"
+            b"<sitemap><loc>http://a/index.xml?v=%d</loc></sitemap></sitemapindex>" % (level + 1)
+        )
         response = XmlResponse(request.url, body=index, request=request)
         children = list(spider.parse_sitemap(response))
         fetched += 1
         if not children:
             break
-        assert len(children) == 1  # the same child listed twice is requested once
+        assert len(children) == 1  # itself is never requested again
         request = children[0]
         level += 1
     assert fetched == 5 and level == 4
     assert crawler.stats.get_value("newsmill/skipped/sitemap_too_deep") == 1
+    assert crawler.stats.get_value("newsmill/skipped/sitemap_repeat") == 4
 
 
 def test_retry_after_and_backoff() -> None:

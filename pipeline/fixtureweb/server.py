@@ -190,6 +190,15 @@ class FixtureWeb:
         """The first site's base URL."""
         return next(iter(self.sites.values()))
 
+    @property
+    def allow_private(self) -> list[str]:
+        """NEWSMILL_ALLOW_PRIVATE entries for exactly this web: each site's host:port.
+
+        The fetch guard refuses loopback addresses unless told otherwise; a crawl of the
+        fixture web allows its own ports and nothing else on the machine.
+        """
+        return [urlsplit(base).netloc for base in self.sites.values()]
+
     def url(self, site: str, path: str = "/") -> str:
         if site not in self.sites:
             raise KeyError(f"no fixture site {site!r}; sites: {', '.join(self.sites)}")

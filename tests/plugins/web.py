@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from pipeline.fixtureweb import FixtureWeb, serve
 from pipeline.fixtureweb.manifest import Manifest, build_manifest
+
+# The fixture web, the bench sites and every test server listen on loopback, which the fetch
+# guard refuses by default. Set before any crawl subprocess copies the environment; a test
+# of the guard itself passes its own, narrower NEWSMILL_ALLOW_PRIVATE setting.
+os.environ.setdefault("NEWSMILL_ALLOW_PRIVATE", "127.0.0.0/8,::1")
 
 
 @pytest.fixture(scope="session")
