@@ -1,4 +1,4 @@
-"""Items passed between stages: the contract spider -> clean -> extract -> dedup -> store."""
+"""Items passed between stages: the contract spider -> validate -> strip+extract -> dedup -> store."""
 
 from __future__ import annotations
 
@@ -68,6 +68,3 @@ class PageItem:
     url_keys: list[str] = field(default_factory=list)  # canonical forms of every URL seen
     content_hash: str | None = None
     simhash: int | None = None
-    # Decoded, parsed and chrome-stripped page between the clean and extract stages;
-    # transient, never stored.
-    prepared: Any = field(default=None, repr=False, compare=False)

@@ -59,13 +59,17 @@ LOG_FORMATTER = "pipeline.logformatter.NewsmillLogFormatter"
 
 # --- Item pipelines: the stages, in the order data flows --------------------------------
 ITEM_PIPELINES = {
+    # a 200 with a non-empty HTML body under DOWNLOAD_MAXSIZE, or a counted drop
     "pipeline.pipelines.validate.ValidatePipeline": 100,
-    "pipeline.pipelines.clean.CleanPipeline": 200,
-    "pipeline.pipelines.extract.ExtractPipeline": 300,
-    "pipeline.pipelines.dedup.DedupPipeline": 400,
+    # strip site chrome and extract the article, all its pages merged, and its fingerprints
+    # (in the extraction worker processes); too little text is dropped as no_article
+    "pipeline.pipelines.extract.StripAndExtractPipeline": 200,
+    # canonical URL and URL keys (the database's unique constraints decide duplicates)
+    "pipeline.pipelines.dedup.DedupPipeline": 300,
     # an article whose page dates it before the crawl's cutoff (max_age_days, since): too_old
     "pipeline.pipelines.max_age.MaxAgePipeline": 350,
-    "pipeline.pipelines.store.StorePipeline": 500,
+    # batched writes to PostgreSQL, spooled when it is down
+    "pipeline.pipelines.store.StorePipeline": 400,
 }
 
 # --- Newsmill ---------------------------------------------------------------------------

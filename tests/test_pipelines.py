@@ -1,18 +1,49 @@
-"""The thin pipeline stages: validation, drop counting, dedup keys."""
+"""The pipeline stages: validation, drop counting, strip+extract (in-process and in worker
+processes, crash handling, workers that die with the crawler), dedup keys."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
+import psutil
 import pytest
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
+import pipeline.settings
 from pipeline.dedup.fingerprint import fingerprints
-from pipeline.errors import EmptyBody, ExtractionFailed, HttpError, NotHtml, TooLarge
+from pipeline.errors import (
+    EmptyBody,
+    ExtractionFailed,
+    HttpError,
+    NoArticle,
+    NotHtml,
+    TooLarge,
+    WorkerCrashed,
+)
 from pipeline.extensions import DropStats, summarize
 from pipeline.items import Article, PageItem
+from pipeline.pipelines import extract as extract_stage
+from pipeline.pipelines import extraction_job
 from pipeline.pipelines.dedup import DedupPipeline
+from pipeline.pipelines.extract import StripAndExtractPipeline
+from pipeline.pipelines.extraction_job import ArticleJob, ExtractedArticle, extract_job
 from pipeline.pipelines.validate import ValidatePipeline
+
+REPO = Path(__file__).resolve().parent.parent
 
 HTML = b"<!doctype html><html><head><title>x</title></head><body><p>Hello</p></body></html>"
 
@@ -53,10 +84,11 @@ def test_drop_stats_count_by_reason() -> None:
     assert summary["dropped"] == {"not_html": 2, "too_large": 1}
 
 
-def test_dedup_stage_keys() -> None:
+def test_dedup_stage_keys_and_keeps_the_fingerprints_it_is_given() -> None:
     stage = DedupPipeline(frozenset({"utm_"}))
     item = _page(request_url="http://example.com/a?utm_medium=feed&id=1")
     item.article = Article(text="Body text of the article.", canonical_url="https://example.com/a")
+    item.content_hash, item.simhash = "f" * 64, 7  # as the strip+extract stage left them
     out = stage.process_item(item)
     assert out.canonical_url == "https://example.com/a"
     assert out.url_keys == [
@@ -64,117 +96,200 @@ def test_dedup_stage_keys() -> None:
         "http://example.com/a?id=1",
         "http://example.com/a",
     ]
-    assert out.content_hash and len(out.content_hash) == 64
-    assert isinstance(out.simhash, int)
-    with pytest.raises(ExtractionFailed):
+    assert (out.content_hash, out.simhash) == ("f" * 64, 7)  # not computed again
+    with pytest.raises(ExtractionFailed):  # no article
         stage.process_item(_page())
+    unfingerprinted = _page()
+    unfingerprinted.article = Article(text="Body text of the article.")
+    with pytest.raises(ExtractionFailed):  # an article that skipped strip+extract
+        stage.process_item(unfingerprinted)
 
 
-ARTICLE_HTML = (
-    "<html><head><title>Harbour barrier approved</title></head><body><nav>Home World</nav>"
-    "<article><h1>Harbour barrier approved</h1>"
-    + "".join(
-        f"<p>Paragraph {i} of the article explains the council vote on the flood barrier "
-        f"and what residents said about the cost and the timetable.</p>"
+# --- strip + extract -----------------------------------------------------------------------------
+
+
+def _article_html(title: str, paragraphs: list[str], next_page: str | None = None) -> bytes:
+    more = f'<a class="next" href="{next_page}">Next page</a>' if next_page else ""
+    return (
+        f"<html><head><title>{title}</title></head><body><nav>Home World Sport</nav>"
+        f"<article><h1>{title}</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + f"{more}</article><footer>Copyright 2026 The Ledger</footer></body></html>"
+    ).encode()
+
+
+def _paragraphs(topic: str) -> list[str]:
+    return [
+        f"Paragraph {i} on {topic} explains the council vote on the flood barrier "
+        f"and what residents said about the cost and the timetable."
         for i in range(6)
+    ]
+
+
+ARTICLE_HTML = _article_html("Harbour barrier approved", _paragraphs("the vote"))
+
+
+def _multi_page_item(url: str = "http://example.com/story") -> PageItem:
+    """A three-page article as the spider yields it: later pages in hints["pages"]."""
+    later = [
+        {
+            "url": f"{url}?page={n}",
+            "body": _article_html("Harbour barrier approved", _paragraphs(f"part {n}")),
+            "headers": {"content-type": "text/html; charset=utf-8"},
+        }
+        for n in (2, 3)
+    ]
+    first = _article_html("Harbour barrier approved", _paragraphs("part 1"), f"{url}?page=2")
+    return _page(url=url, body=first, hints={"pages": later, "title": "Feed title"})
+
+
+def _crawler(workers: int) -> Crawler:
+    # The stage reads its settings without fallbacks: start from the project's defaults.
+    return get_crawler(
+        settings_dict={
+            "NEWSMILL_EXTRACT_WORKERS": workers,
+            "NEWSMILL_MIN_TEXT_CHARS": pipeline.settings.NEWSMILL_MIN_TEXT_CHARS,
+        }
     )
-    + "</article><footer>Copyright 2026 The Ledger</footer></body></html>"
-).encode()
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_clean_and_extract_stages_inline_and_in_worker_processes(workers: int) -> None:
-    import asyncio
+@pytest.fixture
+def open_stage() -> Iterator[Any]:
+    """Make an opened StripAndExtractPipeline; its pool is closed after the test."""
+    opened: list[StripAndExtractPipeline] = []
 
-    from pipeline.pipelines.clean import CleanPipeline
-    from pipeline.pipelines.extract import ExtractPipeline
+    def make(workers: int) -> tuple[StripAndExtractPipeline, StatsCollector]:
+        crawler = _crawler(workers)
+        stage = StripAndExtractPipeline.from_crawler(crawler)
+        stage.spider_opened(None)
+        opened.append(stage)
+        assert crawler.stats is not None
+        return stage, crawler.stats
 
-    crawler = get_crawler(settings_dict={"NEWSMILL_EXTRACT_WORKERS": workers})
-    clean = CleanPipeline.from_crawler(crawler)
-    extract = ExtractPipeline.from_crawler(crawler)
-    clean.spider_opened(None)
-    try:
-        item = asyncio.run(clean.process_item(_page(body=ARTICLE_HTML)))
-        assert (item.article is not None) is bool(workers)  # the pool extracts whole pages
-        assert (item.content_hash is not None) is bool(workers)  # and fingerprints them
-        item = extract.process_item(item)
-        assert item.article.title == "Harbour barrier approved"
-        assert item.article.text.count("Paragraph") == 6
-        assert "Copyright" not in item.article.text and "Home World" not in item.article.text
-        item = DedupPipeline(frozenset()).process_item(item)
-        assert (item.content_hash, item.simhash) == fingerprints(item.article.text)
-        with pytest.raises(NotHtml):  # errors raised in a worker come back as counted drops
-            asyncio.run(clean.process_item(_page(body=b"%PDF-1.5 \x00\x01 binary")))
-    finally:
-        clean.spider_closed(None)
-
-
-def test_extract_stage_without_clean_stage_is_a_plain_drop(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    from pipeline.pipelines.extract import ExtractPipeline
-
-    stage = ExtractPipeline.from_crawler(get_crawler())
-    with pytest.raises(ExtractionFailed, match="clean stage did not run"):
-        stage.process_item(_page())
-    assert "crashed" not in caplog.text  # a known drop is not logged as a crash
-
-
-# --- extraction workers that die ---------------------------------------------------------------
-
-
-def _clean_stage(workers: int = 1):
-    from pipeline.pipelines.clean import CleanPipeline
-
-    crawler = get_crawler(settings_dict={"NEWSMILL_EXTRACT_WORKERS": workers})
-    stage = CleanPipeline.from_crawler(crawler)
-    stage.spider_opened(None)
-    return stage, crawler.stats
-
-
-def test_a_killed_worker_is_replaced_and_no_page_is_lost() -> None:
-    import asyncio
-    import os
-    import signal
-
-    stage, stats = _clean_stage()
-    try:
-
-        async def crawl() -> list[PageItem]:
-            first = await stage.process_item(_page(body=ARTICLE_HTML))
-            assert first.article is not None
-            (pid,) = stage.pool.executor._processes  # the one worker
-            pages = [
-                stage.process_item(_page(url=f"http://example.com/{n}", body=ARTICLE_HTML))
-                for n in range(4)
-            ]
-            os.kill(pid, signal.SIGKILL)  # as the OOM killer would, with pages in flight
-            return list(await asyncio.gather(*pages))
-
-        items = asyncio.run(crawl())
-        assert all(
-            item.article and item.article.title == "Harbour barrier approved" for item in items
-        )
-        assert stats.get_value("newsmill/extract_workers/restarts") == 1
-        assert stage.pool is not None  # still extracting in worker processes
-    finally:
+    yield make
+    for stage in opened:
         stage.spider_closed(None)
 
 
+def test_one_page_article_chrome_stripped_and_fingerprinted(open_stage: Any) -> None:
+    stage, _ = open_stage(0)
+    item = asyncio.run(stage.process_item(_page(body=ARTICLE_HTML)))
+    assert item.article is not None
+    assert item.article.title == "Harbour barrier approved"
+    assert item.article.text.count("Paragraph") == 6
+    assert "Copyright" not in item.article.text and "Home World" not in item.article.text
+    assert (item.content_hash, item.simhash) == fingerprints(item.article.text)
+
+
+def test_the_job_gives_the_same_result_in_process_and_in_a_worker(open_stage: Any) -> None:
+    inline, _ = open_stage(0)
+    pooled, _ = open_stage(1)
+    assert inline.pool is None and pooled.pool is not None
+    here = asyncio.run(inline.process_item(_multi_page_item()))
+    there = asyncio.run(pooled.process_item(_multi_page_item()))
+    direct = extract_job(ArticleJob.for_item(_multi_page_item(), None))
+    assert here.article is not None and there.article is not None
+    assert here.article.to_dict() == there.article.to_dict() == direct.article.to_dict()
+    assert (here.content_hash, here.simhash) == (there.content_hash, there.simhash)
+    assert (here.content_hash, here.simhash) == (direct.content_hash, direct.simhash)
+    assert here.article.text.count("Paragraph") == 18  # three pages
+
+
+def test_a_multi_page_article_is_merged_in_the_worker(
+    open_stage: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage, _ = open_stage(1)
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("extraction ran in the crawler process")
+
+    # The worker process has its own modules: only extraction on the reactor would hit these.
+    monkeypatch.setattr(extraction_job, "extract", not_here)
+    monkeypatch.setattr(extract_stage, "extract_job", not_here)
+    item = asyncio.run(stage.process_item(_multi_page_item()))
+    assert item.article is not None
+    text = item.article.text
+    assert [text.count(f"on part {n} ") for n in (1, 2, 3)] == [6, 6, 6]
+    assert text.index("on part 1 ") < text.index("on part 2 ") < text.index("on part 3 ")
+    assert "Copyright" not in text and "Home World" not in text  # each page's chrome stripped
+    assert item.article.title == "Harbour barrier approved"  # the page's, not the feed's
+    assert (item.content_hash, item.simhash) == fingerprints(text)  # of the merged text
+
+
+def test_fingerprints_are_computed_once_per_article(
+    open_stage: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counted(text: str) -> tuple[str, int]:
+        calls.append(text)
+        return fingerprints(text)
+
+    monkeypatch.setattr(extraction_job, "fingerprints", counted)
+    stage, _ = open_stage(0)
+    item = asyncio.run(stage.process_item(_multi_page_item()))
+    item = DedupPipeline(frozenset()).process_item(item)
+    assert item.article is not None
+    assert calls == [item.article.text]  # once, on the text of all three pages
+    assert (item.content_hash, item.simhash) == fingerprints(item.article.text)
+
+
+def test_an_unreadable_later_page_is_left_out_and_counted(open_stage: Any) -> None:
+    stage, stats = open_stage(0)
+    item = _multi_page_item()
+    item.hints["pages"][0]["body"] = b"   "  # page 2 came back empty
+    item = asyncio.run(stage.process_item(item))
+    assert item.article is not None
+    assert [item.article.text.count(f"on part {n} ") for n in (1, 2, 3)] == [6, 0, 6]
+    assert stats.get_value("newsmill/article_pages_unreadable") == 1
+
+
+def test_drops_by_reason_in_process_and_from_a_worker(open_stage: Any) -> None:
+    for workers in (0, 1):
+        stage, _ = open_stage(workers)
+        with pytest.raises(NotHtml):  # an error raised in a worker comes back as a counted drop
+            asyncio.run(stage.process_item(_page(body=b"%PDF-1.5 \x00\x01 binary")))
+        stub = _article_html("Stub", ["Too short to be an article."])
+        with pytest.raises(NoArticle):
+            asyncio.run(stage.process_item(_page(body=stub)))
+    # The same text over the threshold is an article: the drop above is the threshold's.
+    long_enough = _article_html("Stub", ["Long enough to be an article, " * 4])
+    assert asyncio.run(stage.process_item(_page(body=long_enough))).article is not None
+
+
+# --- extraction workers that die -----------------------------------------------------------------
+
+
+def test_a_killed_worker_is_replaced_and_no_article_is_lost(open_stage: Any) -> None:
+    stage, stats = open_stage(1)
+
+    async def crawl() -> list[PageItem]:
+        first = await stage.process_item(_page(body=ARTICLE_HTML))
+        assert first.article is not None
+        (pid,) = stage.pool.executor._processes  # the one worker
+        pages = [
+            stage.process_item(_page(url=f"http://example.com/{n}", body=ARTICLE_HTML))
+            for n in range(4)
+        ]
+        os.kill(pid, signal.SIGKILL)  # as the OOM killer would, with articles in flight
+        return list(await asyncio.gather(*pages))
+
+    items = asyncio.run(crawl())
+    assert all(item.article and item.article.title == "Harbour barrier approved" for item in items)
+    assert stats.get_value("newsmill/extract_workers/restarts") == 1
+    assert stage.pool is not None  # still extracting in worker processes
+
+
 class _FakePool:
-    """Stands in for a process pool whose worker dies on some pages (or on everything)."""
+    """Stands in for a process pool whose worker dies on some articles (or on everything)."""
 
     def __init__(self, killer: str | None, starts: bool = True) -> None:
         self.killer, self.starts = killer, starts
 
-    async def extract(self, body: bytes, url: str, **page: object) -> object:
-        from concurrent.futures.process import BrokenProcessPool
-
-        if not self.starts or url == self.killer:
+    async def extract(self, job: ArticleJob) -> ExtractedArticle:
+        if not self.starts or job.url == self.killer:
             raise BrokenProcessPool("a worker died")
-        from pipeline.pipelines.workers import _extract
-
-        return _extract(body, url, page["headers"], None, None, {})
+        return extract_job(job)
 
     async def healthy(self) -> bool:
         return self.starts
@@ -183,15 +298,12 @@ class _FakePool:
         pass
 
 
-def test_only_the_page_that_kills_workers_twice_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    import asyncio
-
-    from pipeline.errors import WorkerCrashed
-    from pipeline.pipelines import clean
-
+def test_only_the_article_that_kills_workers_twice_is_dropped(
+    open_stage: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     killer = "http://example.com/killer"
-    monkeypatch.setattr(clean, "ExtractorPool", lambda workers: _FakePool(killer))
-    stage, stats = _clean_stage()
+    monkeypatch.setattr(extract_stage, "ExtractorPool", lambda workers: _FakePool(killer))
+    stage, stats = open_stage(1)
 
     async def crawl() -> list[object]:
         pages = [_page(url=u, body=ARTICLE_HTML) for u in ("http://example.com/a", killer)]
@@ -205,17 +317,67 @@ def test_only_the_page_that_kills_workers_twice_is_dropped(monkeypatch: pytest.M
 
 
 def test_workers_that_cannot_start_fall_back_to_this_process(
-    monkeypatch: pytest.MonkeyPatch,
+    open_stage: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import asyncio
-
-    from pipeline.pipelines import clean
-
-    monkeypatch.setattr(clean, "ExtractorPool", lambda workers: _FakePool(None, starts=False))
-    stage, stats = _clean_stage()
-    item = asyncio.run(stage.process_item(_page(body=ARTICLE_HTML)))
-    assert item.article is None and item.prepared is not None  # extracted here instead
+    monkeypatch.setattr(
+        extract_stage, "ExtractorPool", lambda workers: _FakePool(None, starts=False)
+    )
+    stage, stats = open_stage(1)
+    item = asyncio.run(stage.process_item(_multi_page_item()))
+    assert item.article is not None and item.article.text.count("Paragraph") == 18
+    assert item.content_hash is not None  # extracted and fingerprinted here instead
     assert stage.pool is None
     assert stats.get_value("newsmill/extract_workers/given_up") == 1
     later = asyncio.run(stage.process_item(_page(url="http://example.com/b", body=ARTICLE_HTML)))
-    assert later.prepared is not None
+    assert later.article is not None
+
+
+_CRAWLER_WITH_WORKERS = textwrap.dedent(
+    """
+    import asyncio, json, time
+    import psutil
+    from scrapy.utils.test import get_crawler
+    from pipeline.items import PageItem
+    from pipeline.pipelines.extract import StripAndExtractPipeline
+
+    if __name__ == "__main__":
+        crawler = get_crawler(settings_dict={"NEWSMILL_EXTRACT_WORKERS": 2})
+        stage = StripAndExtractPipeline.from_crawler(crawler)
+        stage.spider_opened(None)
+        item = asyncio.run(stage.process_item(PageItem(url="http://example.com/a", body=BODY)))
+        assert item.article is not None
+        helpers = [p.pid for p in psutil.Process().children(recursive=True)]
+        print(json.dumps(helpers), flush=True)
+        time.sleep(120)
+    """
+)
+
+
+def test_extraction_workers_exit_when_the_crawler_is_killed() -> None:
+    script = f"BODY = {ARTICLE_HTML!r}\n" + _CRAWLER_WITH_WORKERS
+    crawler = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert crawler.stdout is not None
+        helpers = [psutil.Process(pid) for pid in json.loads(crawler.stdout.readline())]
+        # two workers, the forkserver and the resource tracker
+        assert len(helpers) >= 4, helpers
+    finally:
+        crawler.kill()  # SIGKILL: no cleanup runs in the crawler
+        crawler.wait()
+    deadline = time.monotonic() + 5
+    alive = helpers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in alive if _running(p)]
+    for process in alive:  # leave no strays behind a failure
+        process.kill()
+    assert alive == []
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

@@ -1,8 +1,8 @@
-"""Dedup stage: canonical URL, every URL key of the page, and content fingerprints.
+"""Dedup stage: the canonical URL and every URL key of the page.
 
-(With extraction worker processes, the fingerprints arrive computed with the article.)
-
-The decision itself is the database's (unique constraints in the store stage), so that
+The content fingerprints (content hash, SimHash) arrive computed with the article by the
+strip-and-extract stage, once, on the merged text; this stage checks they are there. The
+decision itself is the database's (unique constraints in the store stage), so that
 concurrent crawlers cannot race; this stage computes the keys.
 """
 
@@ -12,7 +12,6 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from pipeline.dedup.fingerprint import fingerprints
 from pipeline.dedup.urls import canonical_url, choose_canonical, tracking_params
 from pipeline.errors import ExtractionFailed
 from pipeline.items import PageItem
@@ -28,8 +27,8 @@ class DedupPipeline:
 
     def process_item(self, item: PageItem) -> PageItem:
         article = item.article
-        if article is None:
-            raise ExtractionFailed(f"{item.url}: no article to deduplicate")
+        if article is None or item.content_hash is None or item.simhash is None:
+            raise ExtractionFailed(f"{item.url}: no extracted article and fingerprints")
         item.canonical_url = choose_canonical(item.url, article.canonical_url, self.tracking_params)
         keys = [item.canonical_url]
         for url in (item.request_url, item.url):
@@ -38,6 +37,4 @@ class DedupPipeline:
                 if key not in keys:
                     keys.append(key)
         item.url_keys = keys
-        if item.content_hash is None or item.simhash is None:  # not done in a worker process
-            item.content_hash, item.simhash = fingerprints(article.text)
         return item
