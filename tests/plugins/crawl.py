@@ -22,6 +22,12 @@ from pipeline.dedup.urls import canonical_url
 
 REPO = Path(__file__).resolve().parents[2]
 
+# Every test crawl has a frontier of its own. A NEWSMILL_REDIS_URL in the environment (a
+# developer's shell, CI) would put all of them, across test runs too, on one persistent
+# scrapy-redis queue and dupefilter: a page fetched once would never be fetched again.
+# Dropped before any test copies the environment; the Redis test passes its own URL.
+os.environ.pop("NEWSMILL_REDIS_URL", None)
+
 # What a test crawl changes in Newsmill's defaults: fast against a local server.
 TEST_SETTINGS: dict[str, Any] = {
     "ADDONS": {"pipeline.addon.Newsmill": 0},
