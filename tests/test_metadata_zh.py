@@ -51,6 +51,19 @@ def _authors(header: str = "", footer: str = "") -> list[str]:
         ("发布者：张三 发布时间：2022-02-11", ["张三"]),
         ("作者：孤独的狼 发表时间：2005-05-17 22:11:42", ["孤独的狼"]),
         ("作者：Lisa", ["Lisa"]),
+        ("作者：天涯过客 提交日期：2005-5-7 21:23:57", ["天涯过客"]),
+        ("发信人: dragonfly (蜻蜓), 信区: Economics", ["dragonfly"]),
+        ("发表者：小桥流水", ["小桥流水"]),
+        ("由 小桥流水 于 2005-06-14 发表", ["小桥流水"]),
+        ("posted by xiaoqiao at 2005-06-14 03:25", ["xiaoqiao"]),
+        # Labels with modifiers and roles, and 丨 used as a bar.
+        ("见习记者 张三 特约通讯员 李四", ["张三", "李四"]),
+        ("本报评论员 张三", ["张三"]),
+        ("特约撰稿人 张三", ["张三"]),
+        ("记者丨张三", ["张三"]),
+        ("文丨张三", ["张三"]),
+        ("【作者：张三】【来源：人民日报】【日期：2022-02-11】", ["张三"]),
+        ("作者：张三\u3000\u3000来源：本站原创\u3000\u3000点击数：235", ["张三"]),
     ],
 )
 def test_chinese_bylines(byline: str, expected: list[str]) -> None:
@@ -78,6 +91,9 @@ def test_bare_signature_in_parentheses_after_the_last_paragraph() -> None:
         "作者：admin",
         "张三 摄",
         "图/张三",
+        "作者简介：张三，男，1965年生",
+        "来源：市政府办公室 作者：市政府办公室",
+        "文章作者：",
     ],
 )
 def test_junk_before_a_real_credit_is_not_a_name(junk: str) -> None:

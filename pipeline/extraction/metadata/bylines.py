@@ -25,7 +25,18 @@ _CJK_NAME = rf"[{HAN}]{{2,4}}(?:·[{HAN}]{{1,6}})?"
 _CREDIT_VERBS = "报道|整理|综合|编译|摘编|供稿|发自|摄影|制图|翻译"
 # Names end where the line or the CJK run ends, or before a credit word ("马俊峰/文", "张三 摄").
 # A label after the spaces ("作者：陈秋生　　发表时间：…") starts the next field, not a second name.
-_CJK_NAMES = rf"({_CJK_NAME}(?:[ \u3000、，,]+(?!{_KEYWORDS}|{_CREDIT_VERBS}){_CJK_NAME})*)(?=$|[^{HAN}]|摄|报道|编辑|发自|来源|通讯员|实习生)"
+# Modifiers that open a label, never a name: "见习记者 张三 特约通讯员 李四".
+_LABEL_MODIFIERS = "本报|本台|特约|首席|见习|实习|驻地|特派"
+# A second name is neither a label, a credit verb nor followed by a label's colon
+# ("作者：天涯过客 提交日期：…"); no name is followed by a colon ("作者简介：…").
+_NEXT_NAME = (
+    rf"[ \u3000、，,]+(?!{_KEYWORDS}|{_CREDIT_VERBS}|{_LABEL_MODIFIERS})"
+    rf"{_CJK_NAME}(?![ \u3000]*(?:{_KEYWORDS})[ \u3000]*[:：])"
+)
+_CJK_NAMES = (
+    rf"({_CJK_NAME}(?:{_NEXT_NAME})*)"
+    rf"(?![ \u3000]*[:：])(?=$|[^{HAN}]|摄|报道|编辑|发自|来源|通讯员|实习生)"
+)
 ZH_AUTHOR = re.compile(
     _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／|｜]?|文\s*[:：/／|｜])\s*" + _CJK_NAMES
 )
@@ -34,8 +45,10 @@ ZH_SIGNED = re.compile(_LABEL_START + _CJK_NAMES + rf"\s*[/／|｜ ]\s*文(?![{H
 # After a colon or space any name length is accepted; glued to the label ("记者马俊峰/文")
 # only 2-3 characters, the length of nearly all Chinese names, so prose such as
 # "记者采访时称" is not read as a byline.
-_REPORTER_LABEL = r"(?:本报|特约|新华社|中新社|中新网|本台)?(?:记者|实习生|通讯员)"
-ZH_REPORTER = re.compile(_LABEL_START + _REPORTER_LABEL + r"(?:\s*[:：]\s*|\s+)" + _CJK_NAMES)
+_REPORTER_LABEL = (
+    r"(?:本报|特约|新华社|中新社|中新网|本台)?(?:记者|实习生|通讯员|评论员|撰稿人|特派员)"
+)
+ZH_REPORTER = re.compile(_LABEL_START + _REPORTER_LABEL + r"(?:\s*[:：|｜/／]\s*|\s+)" + _CJK_NAMES)
 ZH_REPORTER_GLUED = re.compile(
     _LABEL_START
     + _REPORTER_LABEL
@@ -129,11 +142,13 @@ def text_byline(lines: list[str], english_window: int | None = None) -> list[str
     return []
 
 
+# 丨 (an ideograph) serves Chinese media as a vertical bar: "文丨张三", "记者丨张三".
+_BAR_IDEOGRAPH = "丨"
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|我的位置|位置)\s*[:：]|首页\s*[>｜|»]")
 
 
 # Cheap pre-checks: most lines hold none of these words, and the full patterns cost more.
-_NAME_LABEL_WORD = re.compile(r"作者|撰|文|记者|实习生|通讯员")
+_NAME_LABEL_WORD = re.compile(r"作者|撰|文|记者|实习生|通讯员|评论员|特派员")
 _CREDIT_WORD = re.compile(r"编|校对|审|监制|摄影|图|翻译|通讯员|实习生")
 _SOURCE_WORD = re.compile(r"来源|出处|稿源|来自")
 
@@ -142,7 +157,7 @@ def _zh_names(line: str) -> list[str]:
     """Names after 作者/记者 labels; in prose only in the dateline at the start of a paragraph."""
     if not _NAME_LABEL_WORD.search(line) or _BREADCRUMB.search(line):
         return []
-    spaced = _CUT_BEFORE_KEYWORD.sub(" ", line)
+    spaced = _CUT_BEFORE_KEYWORD.sub(" ", line.replace(_BAR_IDEOGRAPH, "|"))
     names: list[str] = []
     for pattern in (ZH_AUTHOR, ZH_REPORTER, ZH_REPORTER_GLUED, ZH_SIGNED):
         for match in pattern.finditer(spaced):
@@ -218,13 +233,16 @@ POSTED_BY: tuple[re.Pattern[str], ...] = (
     # Labelled posters, and writers with a nickname that no Chinese-name pattern reads:
     # "发帖人：老张头", "楼主：ggjjzhzz", "博主：Lisa", "作者：Lisa".
     re.compile(
-        r"(?:^|[\s|｜\[【(（])(?:发布者|发布人|发帖人|发贴人|楼主|博主|帖主|作者)\s*[:：]\s*"
-        r"([^\s:：|｜,，;；()（）\[\]【】]{2,20})"
+        r"(?:^|[\s|｜\[【(（])(?:发布者|发布人|发表者|发表人|发帖人|发贴人|发信人|楼主|樓主|博主|帖主|作者)"
+        r"\s*[:：]\s*([^\s:：|｜,，;；()（）\[\]【】]{2,20})"
     ),
+    # WordPress's Chinese "由 小桥流水 于 2005-06-14 发表", blog templates' "posted by xiaoqiao".
+    re.compile(r"由\s*([^\s:：@]{2,20}?)\s*于\s*[\d\-/年月日: ]{8,}\s*(?:张贴|发表|发布)"),
+    re.compile(r"(?i:posted by)\s+([^\s@|〓]{2,30})"),
 )
 
 
-_POSTER_WORD = re.compile(r"发|张贴| by |楼主|博主|帖主|作者")
+_POSTER_WORD = re.compile(r"发|张贴|(?i: by )|楼主|樓主|博主|帖主|作者")
 
 
 def posted_by(lines: tuple[str, ...]) -> list[str]:
