@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import tempfile
@@ -276,9 +277,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     url = _database_url(_project_settings({}))
     ensure_schema(url, migrate_empty=False)
     engine = get_engine(url)
+    if args.out is None and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # the export is UTF-8 whatever the locale
     try:
         progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
         written = export_articles(engine, wanted, args.format, args.out, progress=progress)
+    except BrokenPipeError:  # `newsmill export … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         engine.dispose()
     if args.out is not None:

@@ -186,17 +186,7 @@ RSS_BOUND_MB = 200
 def test_export_of_100k_rows_streams_in_bounded_memory(
     clean_db: Engine, database_env: dict[str, str], tmp_path: Path
 ) -> None:
-    with clean_db.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO articles (url, canonical_url, content_hash, title, text, html) "
-                "SELECT 'https://s.example/' || i, 'https://s.example/' || i, md5(i::text), "
-                "'Headline ' || i, repeat(md5(i::text), :n / 32), "
-                "'<p>' || repeat(md5((-i)::text), :n / 32) || '</p>' "
-                "FROM generate_series(1, :rows) AS i"
-            ),
-            {"n": BODY_CHARS, "rows": ROWS},
-        )
+    _insert_generated(clean_db, ROWS, BODY_CHARS)
     out = tmp_path / "all.jsonl"
     # The child reports its own peak RSS (ru_maxrss is KB on Linux).
     script = (
@@ -316,3 +306,37 @@ def test_feed_records_pair_pages_with_write_results_in_either_order(tmp_path: Pa
     exporter, exported = _feed_exporter(tmp_path, store=False)
     exporter.page_scraped(_scraped_page(4), exporter._spider)
     assert [r["outcome"] for r in exported] == ["not_stored"]
+
+
+def _insert_generated(engine: Engine, rows: int, body_chars: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO articles (url, canonical_url, content_hash, title, text, html) "
+                "SELECT 'https://s.example/' || i, 'https://s.example/' || i, md5(i::text), "
+                "'Headline ' || i, repeat(md5(i::text), :n / 32), "
+                "'<p>' || repeat(md5((-i)::text), :n / 32) || '</p>' "
+                "FROM generate_series(1, :rows) AS i"
+            ),
+            {"n": body_chars, "rows": rows},
+        )
+
+
+@pytest.mark.slow
+def test_export_to_a_closed_pipe_ends_quietly(
+    clean_db: Engine, database_env: dict[str, str]
+) -> None:
+    _insert_generated(clean_db, rows=2000, body_chars=1000)  # ≈ 4 MB: more than a pipe holds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "export", "--format", "jsonl"],
+        cwd=ROOT,
+        env=database_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert json.loads(proc.stdout.readline())["id"] == 1
+    proc.stdout.close()  # `| head -1`
+    assert proc.wait(timeout=120) == 0
+    assert "Traceback" not in proc.stderr.read()
