@@ -17,6 +17,7 @@ from pipeline.extraction.metadata.dates import (
     DateContext,
     date_from_url,
     find_date_in_text,
+    parse_date_value,
     parse_iso,
 )
 from pipeline.extraction.metadata.title import strip_site_name
@@ -634,6 +635,35 @@ def test_korean_reporter_byline() -> None:
 )
 def test_text_date_formats(text: str, expected: datetime) -> None:
     assert find_date_in_text(text, DateContext()) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Near-ISO values with a zone name or offset ISO does not take keep time and zone.
+        ("2022-05-04T03:00:00 UTC", datetime(2022, 5, 4, 3, 0, tzinfo=UTC)),
+        ("2022-02-11 09:52 GMT+0800", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
+        ("2022-02-11T09:52:00+08:00[Asia/Shanghai]", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
+        ("2022-02-11", datetime(2022, 2, 11)),
+        # US zone names without S/D take the offset of their date.
+        (
+            "Feb. 11, 2022 at 9:52 p.m. ET",
+            datetime(2022, 2, 11, 21, 52, tzinfo=ZoneInfo("America/New_York")),
+        ),
+        (
+            "July 11, 2022 at 9:52 p.m. PT",
+            datetime(2022, 7, 11, 21, 52, tzinfo=ZoneInfo("America/Los_Angeles")),
+        ),
+        (
+            "Published 9:52 AM ET, Fri February 11, 2022",
+            datetime(2022, 2, 11, 9, 52, tzinfo=ZoneInfo("America/New_York")),
+        ),
+    ],
+)
+def test_meta_date_values_keep_time_and_zone(value: str, expected: datetime) -> None:
+    parsed = parse_date_value(value, DateContext())
+    assert parsed == expected
+    assert parsed is not None and parsed.utcoffset() == expected.utcoffset()
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.extraction.metadata import extract_metadata
 from pipeline.extraction.metadata.authors import clean_name
-from pipeline.extraction.metadata.dates import DateContext, find_date_in_text
+from pipeline.extraction.metadata.dates import DateContext, find_date_in_text, parse_date_value
 
 TITLE = "经济运行总体平稳 主要指标好于预期"
 PROSE = (
@@ -153,6 +153,33 @@ def test_name_shape(token: str, expected: str | None) -> None:
 )
 def test_chinese_date_formats(text: str, expected: datetime) -> None:
     assert find_date_in_text(text, DateContext(), relative=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        # Java's Date.toString(), common on Chinese CMSs: CST is China Standard Time there.
+        ("Fri Feb 11 09:52:00 CST 2022", "zh", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
+        ("2022-02-11 09:52 CST", "zh", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
+        # Elsewhere it is US Central.
+        (
+            "2022-02-11 09:52 CST",
+            "en",
+            datetime(2022, 2, 11, 9, 52, tzinfo=timezone(-timedelta(hours=6))),
+        ),
+    ],
+)
+def test_cst_is_read_by_the_page_language(value: str, language: str, expected: datetime) -> None:
+    assert parse_date_value(value, DateContext(language=language)) == expected
+
+
+def test_cst_on_a_chinese_page() -> None:
+    head = '<meta name="publishdate" content="Fri Feb 11 09:52:00 CST 2022">'
+    html = (
+        f"<html lang='zh-CN'><head>{head}<title>t</title></head><body><p>{PROSE}</p></body></html>"
+    )
+    md = extract_metadata(lxml.html.document_fromstring(html), None)
+    assert md.published == datetime(2022, 2, 11, 9, 52, tzinfo=CST)
 
 
 def test_chinese_numeral_date_of_a_government_notice() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -89,6 +89,8 @@ def _generic(page: PageSources, hints: Mapping[str, Any]) -> Metadata:
     url = page.url
     site_name = _site_name(page)
     language = _language(page)
+    # Zone abbreviations read by the page's language: CST is China's on a Chinese page.
+    page.context = replace(page.context, language=language)
     # 来源/责任编辑 lines are a Chinese convention; other pages skip building the text for them.
     chinese = language == "zh"
     result = Metadata(

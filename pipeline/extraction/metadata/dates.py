@@ -46,6 +46,17 @@ TZ_ABBREVIATIONS: dict[str, int] = {
     "SGT": 480,
 }
 
+# US zone names without the standard/daylight letter ("9:52 AM ET"): the offset depends on
+# the date, so they resolve through the IANA zone.
+US_ZONES: dict[str, str] = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
+# What CST means on Chinese pages (Java's Date.toString() prints it): China Standard Time.
+_CHINA_ZONE_NAMES: dict[str, int] = {"CST": 480}
+
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
@@ -69,7 +80,7 @@ for _number, _names in enumerate(
 del _number, _names, _name
 
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-_TZ_ALT = "|".join(sorted(TZ_ABBREVIATIONS, key=len, reverse=True))
+_TZ_ALT = "|".join(sorted([*TZ_ABBREVIATIONS, *US_ZONES], key=len, reverse=True))
 
 # Time of day with optional seconds, am/pm and zone (offset or abbreviation).
 _TIME = (
@@ -117,9 +128,18 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
 # "Updated 3:04 PM EST, March 1, 2024": the time comes before the date.
 TIME_FIRST_PATTERN = re.compile(
     _TIME
-    + r"[\s,]+(?:on\s+)?(?:\w+day,?\s+)?(?P<monthname>"
+    + r"[\s,]+(?:on\s+)?(?:(?:\w+day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+)?(?P<monthname>"
     + _MONTH_ALT
     + r")\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+# C's and Java's date strings: "Fri Feb 11 09:52:00 CST 2022" (the year after the time).
+YEAR_LAST_PATTERN = re.compile(
+    r"(?<![\w])(?P<monthname>"
+    + _MONTH_ALT
+    + r")\.?\s+(?P<day>\d{1,2})\s+"
+    + _TIME
+    + r"\s+(?P<year>(?:19|20)\d{2})(?!\d)",
     re.IGNORECASE,
 )
 
@@ -154,6 +174,7 @@ _UNIT_SECONDS = {
 }
 
 ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _ISO_FRACTION = re.compile(r"(\.\d+)")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 
@@ -164,6 +185,7 @@ class DateContext:
 
     fetched_at: datetime | None = None
     default_tz: tzinfo | None = None
+    language: str | None = None  # the page's; zone abbreviations mean what they do there
 
 
 def zone_from_name(name: str | None) -> tzinfo | None:
@@ -197,15 +219,25 @@ def parse_iso(value: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
+        if _CLOCK.search(text, 10):
+            # A time in a form ISO does not take ("2022-02-11 09:52 GMT+0800"): the text
+            # patterns read it whole, where the day alone would lose the time and zone.
+            return None
         try:
             return datetime.fromisoformat(text[:10])
         except ValueError:
             return None
 
 
-def _offset_zone(offset: str | None, tzname: str | None) -> tzinfo | None:
+def _offset_zone(
+    offset: str | None, tzname: str | None, language: str | None = None
+) -> tzinfo | None:
     if tzname:
-        minutes = TZ_ABBREVIATIONS.get(tzname.upper())
+        name = tzname.upper()
+        if name in US_ZONES:
+            return ZoneInfo(US_ZONES[name])
+        names = _CHINA_ZONE_NAMES if language == "zh" else {}
+        minutes = names.get(name, TZ_ABBREVIATIONS.get(name))
         return timezone(timedelta(minutes=minutes)) if minutes is not None else None
     if offset:
         match = re.search(r"([+-])(\d{1,2}):?(\d{2})?", offset)
@@ -254,7 +286,7 @@ def _cn_numeral_date(text: str) -> tuple[int, datetime] | None:
     return match.start(), datetime.combine(day, time())
 
 
-def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
+def _from_match(match: re.Match[str], language: str | None = None) -> tuple[datetime, bool] | None:
     """A datetime from one of the patterns above, and whether it had a time of day."""
     groups = match.groupdict()
     if groups.get("monthname"):
@@ -285,7 +317,7 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, bool] | None:
         hour = 0
     if hour > 23 or minute > 59 or second > 59:
         return datetime.combine(day, time()), False
-    zone = _offset_zone(groups.get("offset"), groups.get("tzname"))
+    zone = _offset_zone(groups.get("offset"), groups.get("tzname"), language)
     return datetime.combine(day, time(hour, minute, second), tzinfo=zone), True
 
 
@@ -304,10 +336,10 @@ def find_date_in_text(text: str, context: DateContext, *, relative: bool = True)
         return None
     best: tuple[int, datetime] | None = None
     end = 0
-    for pattern in (*DATE_PATTERNS, TIME_FIRST_PATTERN):
+    for pattern in (*DATE_PATTERNS, TIME_FIRST_PATTERN, YEAR_LAST_PATTERN):
         match = pattern.search(text)
         if match:
-            parsed = _from_match(match)
+            parsed = _from_match(match, context.language)
             if parsed and (best is None or match.start() < best[0]):
                 best, end = (match.start(), parsed[0]), match.end()
     if best is None and "年" in text:
