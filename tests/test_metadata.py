@@ -210,6 +210,12 @@ def test_strip_site_name(raw: str, expected: str) -> None:
         ("作者：朱珉迕", ["朱珉迕"]),
         ("王建宏、张文攀", ["王建宏", "张文攀"]),
         ("https://www.facebook.com/someone", []),
+        ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+        ("Bob Fischer | Weitere Artikel", ["Bob Fischer"]),
+        ("Bob Fischer, Weitere Artikel", ["Bob Fischer"]),
+        ("Veröffentlicht am", []),
+        ("Mehr", []),
+        ("No Author", []),
     ],
 )
 def test_split_names(raw: str, expected: list[str]) -> None:

@@ -12,7 +12,7 @@ BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|reported|reporting|posted|published|story|words|text|photos?|interview|compiled|edited)\s+by"
     r"|by|von|vom|por|par|af|av|door|oleh|od|от|"
     r"autor(?:in|es|as|a)?|author(?:s)?|auteur(?:e|s)?|autore|forfatter|författare|yazar|text|texte|reportage|"
-    r"analysis by|commentary by|opinion by|текст|автор|фото|"
+    r"analysis by|commentary by|opinion by|(?:erstellt|geschrieben|verfasst) von|текст|автор|фото|"
     r"redaktion|redakteur(?:in)?|bericht|reporter|correspondent|escrito por|publicado por|"
     r"作者|记者|文|撰文|撰稿|文字|编译|通讯员|本报记者|特约记者|新华社记者|来源|出处|"
     r"著者|筆者|記者|기자|글)"
@@ -41,7 +41,9 @@ ROLE_WORDS = re.compile(
     r"redacción|redactor|redactora|corresponsal|rédaction|rédacteur|journaliste|"
     r"giornalista|inviato|redattore|chief|senior|deputy|head of|professor|dr\.? phil|"
     r"follow|twitter|email|e-mail|updated|published|more articles|articles by|all articles|"
-    r"bio|profile|read more|mehr von|alle artikel|artikel von|comments?)\b",
+    r"bio|profile|read more|mehr von|alle artikel|artikel von|comments?|"
+    # Links and labels beside a byline: "Weitere Artikel", "Veröffentlicht am", "No Author".
+    r"weitere artikel|more stories|veröffentlicht|aktualisiert|no author|unknown author)\b",
     re.IGNORECASE,
 )
 # A token that never belongs to a name.
@@ -183,6 +185,12 @@ UI_WORDS = frozenset(
         "compartir",
         "rispondi",
         "condividi",
+        "mehr",
+        "weiterlesen",
+        # Placeholders where a CMS has no name to print.
+        "no author",
+        "unknown",
+        "anonym",
     }
 )
 _CJK = re.compile(f"[{KANA}{HAN}{HANGUL}]")
