@@ -1,8 +1,8 @@
 """Spiders against the local fixture web, plus the pure helpers they are built from.
 
-Each crawl runs in a subprocess (Twisted's reactor cannot restart inside pytest) with explicit
-settings and a collecting item pipeline instead of the storage pipelines, so these tests need
-no database; tests/test_incremental.py covers the database-backed crawl state.
+Each crawl runs in a subprocess (tests/plugins/crawl.py) with Newsmill's defaults and a
+collecting item pipeline instead of the stages, so these tests need no database;
+tests/test_incremental.py covers the database-backed crawl state.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,134 +40,14 @@ from spiders.pages import (
 )
 from spiders.section import article_links, link_text_ok, looks_like_article_url
 from spiders.sitemap import SitemapSpider, parse_sitemap_document, sitemaps_from_robots
-
-REPO = Path(__file__).resolve().parent.parent
-
-# Settings every test crawl starts from: polite defaults made fast for a local server.
-TEST_SETTINGS: dict[str, Any] = {
-    "SPIDER_MODULES": ["spiders"],
-    "ROBOTSTXT_OBEY": True,
-    "LOG_LEVEL": "INFO",
-    "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-    "TELNETCONSOLE_ENABLED": False,
-    "COOKIES_ENABLED": False,
-    "USER_AGENT": "Newsmill-tests/0.1 (+https://example.invalid/newsmill)",
-    "CONCURRENT_REQUESTS": 16,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_TIMEOUT": 1,  # the fixture web's slow page sleeps 3 s
-    "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,  # its oversized page is 12 MB
-    "RETRY_TIMES": 1,
-    "RETRY_HTTP_CODES": [429, 500, 502, 503, 504],
-    "NEWSMILL_RETRY_BACKOFF_BASE": 0.05,
-    "DOWNLOADER_MIDDLEWARES": {
-        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "pipeline.middlewares.RetryAfterMiddleware": 550,
-        "pipeline.middlewares.NotHtmlStopMiddleware": 560,
-    },
-    "NEWSMILL_INCREMENTAL": False,
-}
-
-# Runs one crawl and writes its items (bytes summarized) and stats as JSON.
-_RUNNER = r"""
-import json, sys
-from datetime import datetime
-from scrapy.crawler import CrawlerProcess
-
-config = json.loads(sys.argv[1])
-items = []
-
-class CollectPipeline:
-    def process_item(self, item, spider=None):
-        items.append(item)
-        return item
-
-def plain(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return {"bytes": len(value)}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-settings = dict(config["settings"])
-if config["collect"]:
-    settings["ITEM_PIPELINES"] = {CollectPipeline: 100}
-process = CrawlerProcess(settings, install_root_handler=True)
-crawler = process.create_crawler(config["spider"])
-process.crawl(crawler, **config["args"])
-process.start()
-out = {
-    "items": [
-        {
-            "url": i.url, "request_url": i.request_url, "status": i.status,
-            "body_is_bytes": isinstance(i.body, bytes), "body_length": len(i.body),
-            "headers": i.headers, "fetched_at": plain(i.fetched_at), "source": i.source,
-            "spider": i.spider, "hints": plain(i.hints),
-        }
-        for i in items
-    ],
-    "stats": plain(crawler.stats.get_stats()),
-}
-with open(config["out"], "w", encoding="utf-8") as fh:
-    json.dump(out, fh, default=str)
-"""
-
-
-@dataclass(frozen=True)
-class CrawlResult:
-    items: list[dict[str, Any]]
-    stats: dict[str, Any]
-    log: str
-
-    def stat(self, key: str) -> int:
-        return int(self.stats.get(key, 0))
-
-    def paths(self) -> set[str]:
-        """Canonical paths (tracking parameters dropped) of the items' final URLs."""
-        return {_path(canonical_url(item["url"])) for item in self.items}
-
-    def item(self, path: str) -> dict[str, Any]:
-        return next(i for i in self.items if _path(canonical_url(i["url"])) == path)
-
-
-def run_crawl(
-    spider: str,
-    args: dict[str, str],
-    tmp_path: Path,
-    settings: dict[str, Any] | None = None,
-    *,
-    collect: bool = True,
-    env: dict[str, str] | None = None,
-) -> CrawlResult:
-    """Crawl in a subprocess with TEST_SETTINGS (+ ``settings``); items and stats back."""
-    out = tmp_path / f"crawl-{spider}-{len(list(tmp_path.glob('crawl-*')))}.json"
-    config = {
-        "settings": {**TEST_SETTINGS, **(settings or {})},
-        "spider": spider,
-        "args": args,
-        "out": str(out),
-        "collect": collect,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-c", _RUNNER, json.dumps(config)],
-        cwd=REPO,
-        env={**os.environ, **(env or {}), "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
-    return CrawlResult(data["items"], data["stats"], proc.stderr)
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+from tests.plugins.crawl import (
+    REPO,
+    TEST_SETTINGS,
+    crawl_command,
+    crawl_env,
+    run_crawl,
+    url_path,
+)
 
 
 def _requested_paths(web: FixtureWeb, site: str) -> list[str]:
@@ -178,6 +57,7 @@ def _requested_paths(web: FixtureWeb, site: str) -> list[str]:
 # --- crawls of the fixture web -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_section_spider_finds_exactly_the_section_articles(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -198,6 +78,7 @@ def test_section_spider_finds_exactly_the_section_articles(
     assert item["spider"] == "section" and item["source"] is None
 
 
+@pytest.mark.slow
 def test_multi_page_article_is_one_item_carrying_the_later_pages(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -206,15 +87,16 @@ def test_multi_page_article_is_one_item_carrying_the_later_pages(
 
     assert len(result.items) == 1
     item = result.items[0]
-    assert _path(item["url"]) == multi.path
+    assert url_path(item["url"]) == multi.path
     pages = item["hints"]["pages"]
-    assert [_path(p["url"]) for p in pages] == [
+    assert [url_path(p["url"]) for p in pages] == [
         f"{multi.path}?page={n}" for n in range(2, multi.pages + 1)
     ]
     assert all(p["body"]["bytes"] > 1000 for p in pages)
     assert result.stat("newsmill/article_pages_followed") == multi.pages - 1
 
 
+@pytest.mark.slow
 def test_home_page_bait_links_are_counted_not_stored(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -235,10 +117,11 @@ def test_home_page_bait_links_are_counted_not_stored(
     # A redirecting link arrives at the article, which is fetched once however it is linked.
     redirect = next(e for e in ledger.errors if e.kind == "redirect" and e.path.endswith(".html"))
     assert redirect.target in stored_paths and redirect.path not in stored_paths
-    finals = [_path(canonical_url(i["url"])) for i in result.items]
+    finals = [url_path(canonical_url(i["url"])) for i in result.items]
     assert finals.count(redirect.target) == 1
 
 
+@pytest.mark.slow
 def test_section_pagination_is_bounded(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -254,6 +137,7 @@ def test_section_pagination_is_bounded(
     assert result.stat("newsmill/section/pagination") == 0
 
 
+@pytest.mark.slow
 def test_section_since_skips_old_dated_links_without_fetching(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -269,6 +153,7 @@ def test_section_since_skips_old_dated_links_without_fetching(
     assert result.stat("newsmill/skipped/too_old") > 0
 
 
+@pytest.mark.slow
 def test_chinese_channels_follow_下一页_pagination(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -280,9 +165,10 @@ def test_chinese_channels_follow_下一页_pagination(
     assert any("index_2" in p for p in _requested_paths(fresh_web, "huxin"))
     titles = {a.path: a.title for a in huxin.articles}
     for item in result.items:  # link text travels as a hint, decoded from GBK
-        assert item["hints"]["title"] == titles[_path(item["url"])]
+        assert item["hints"]["title"] == titles[url_path(item["url"])]
 
 
+@pytest.mark.slow
 def test_feed_spider_reads_rss_atom_and_a_malformed_feed(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -301,6 +187,7 @@ def test_feed_spider_reads_rss_atom_and_a_malformed_feed(
         assert hints["authors"]
 
 
+@pytest.mark.slow
 def test_sitemap_spider_from_robots_txt_with_index_and_gzip(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -314,6 +201,7 @@ def test_sitemap_spider_from_robots_txt_with_index_and_gzip(
     assert result.stat("newsmill/skipped/robots") == 1
 
 
+@pytest.mark.slow
 def test_sitemap_since_filters_before_fetching(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -336,6 +224,7 @@ def test_sitemap_since_filters_before_fetching(
     assert result.stat("newsmill/skipped/too_old") > 0
 
 
+@pytest.mark.slow
 def test_google_news_sitemap_gives_titles_and_dates(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -349,6 +238,7 @@ def test_google_news_sitemap_gives_titles_and_dates(
         assert datetime.fromisoformat(hints["published"]) == article.published
 
 
+@pytest.mark.slow
 def test_urls_spider_reads_a_file_and_skips_non_html(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -367,6 +257,7 @@ def test_urls_spider_reads_a_file_and_skips_non_html(
     assert result.stat("newsmill/download_stopped/not_html") == 1
 
 
+@pytest.mark.slow
 def test_max_pages_and_domains_limit_an_ad_hoc_run(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -390,6 +281,7 @@ def test_max_pages_and_domains_limit_an_ad_hoc_run(
     assert syndicate not in _requested_paths(fresh_web, "syndicate")
 
 
+@pytest.mark.slow
 def test_source_spider_runs_every_start_point_through_scrapy_crawl(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -416,7 +308,7 @@ def test_source_spider_runs_every_start_point_through_scrapy_crawl(
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=crawl_env(),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"'item_scraped_count': {len(syndicate.articles)}," in proc.stderr
@@ -427,6 +319,7 @@ def test_source_spider_runs_every_start_point_through_scrapy_crawl(
         assert requested.count(article.path) == 1
 
 
+@pytest.mark.slow
 def test_source_spider_requires_a_source_name(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "source", "-s", "NEWSMILL_INCREMENTAL=False"],
@@ -434,7 +327,7 @@ def test_source_spider_requires_a_source_name(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=crawl_env(),
     )
     assert "needs -a source=NAME" in proc.stderr
 
@@ -549,7 +442,9 @@ def test_sitemap_parser_reads_google_news_and_images() -> None:
 
 
 def test_a_sitemap_index_that_points_at_itself_stops() -> None:
-    crawler = get_crawler(SitemapSpider, {"NEWSMILL_INCREMENTAL": False})
+    crawler = get_crawler(
+        SitemapSpider, {"ADDONS": TEST_SETTINGS["ADDONS"], "NEWSMILL_INCREMENTAL": False}
+    )
     spider = SitemapSpider.from_crawler(crawler, sitemaps="http://a/index.xml")
     crawler.spider = spider
     level = 0
@@ -610,7 +505,12 @@ def test_date_from_url() -> None:
 def test_retry_after_middleware_retries_and_gives_up_on_long_waits() -> None:
     crawler = get_crawler(
         Spider,
-        {"NEWSMILL_RETRY_BACKOFF_BASE": 0, "RETRY_TIMES": 1, "RETRY_HTTP_CODES": [429, 503]},
+        {
+            "ADDONS": TEST_SETTINGS["ADDONS"],
+            "NEWSMILL_RETRY_BACKOFF_BASE": 0,
+            "RETRY_TIMES": 1,
+            "RETRY_HTTP_CODES": [429, 503],
+        },
     )
     crawler.spider = crawler._create_spider("retry-test")
     middleware = RetryAfterMiddleware.from_crawler(crawler)
@@ -638,6 +538,7 @@ def test_parse_since() -> None:
         parse_since("last week")
 
 
+@pytest.mark.slow
 def test_two_processes_share_a_redis_frontier(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
@@ -660,22 +561,17 @@ def test_two_processes_share_a_redis_frontier(
     try:
         nodes = [
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    _RUNNER,
-                    json.dumps(
-                        {
-                            "settings": settings,
-                            "spider": "section",
-                            "args": {"sections": sections},
-                            "out": str(out),
-                            "collect": True,
-                        }
-                    ),
-                ],
+                crawl_command(
+                    {
+                        "settings": settings,
+                        "spider": "section",
+                        "args": {"sections": sections},
+                        "out": str(out),
+                        "collect": True,
+                    }
+                ),
                 cwd=REPO,
-                env={**os.environ, "PYTHONPATH": str(REPO)},
+                env=crawl_env(),
                 stderr=subprocess.PIPE,
                 text=True,
             )
@@ -690,14 +586,13 @@ def test_two_processes_share_a_redis_frontier(
     items = [item for out in outs for item in json.loads(out.read_text(encoding="utf-8"))["items"]]
     # One frontier: together the two nodes fetched every article, and none twice.
     assert len(items) == len(ledger.articles)
-    assert {_path(canonical_url(i["url"])) for i in items} == {a.path for a in ledger.articles}
+    assert {url_path(canonical_url(i["url"])) for i in items} == {a.path for a in ledger.articles}
 
 
+@pytest.mark.slow
 def test_database_down_from_the_start_spools_every_article(
     fresh_web: FixtureWeb, web_manifest: Manifest, tmp_path: Path
 ) -> None:
-    from pipeline.settings import ITEM_PIPELINES
-
     plain = [a for a in web_manifest.site("ledger").articles if a.pages == 1 and not a.first_status]
     urls = ",".join(fresh_web.url("ledger", a.path) for a in plain[:3])
     home = tmp_path / "home"
@@ -706,7 +601,7 @@ def test_database_down_from_the_start_spools_every_article(
         {"urls": urls},
         tmp_path,
         {
-            "ITEM_PIPELINES": ITEM_PIPELINES,
+            # collect=False: the stages are the add-on's, as in a real crawl
             "NEWSMILL_INCREMENTAL": False,
             "NEWSMILL_EXTRACT_WORKERS": 0,
             "NEWSMILL_DATABASE_URL": "postgresql://newsmill@127.0.0.1:1/newsmill",
