@@ -2,9 +2,9 @@
 
 `scrapy crawl` in this checkout and the `newsmill` CLI load pipeline/settings.py as the project
 settings. Scrapyd serving another project, a script with its own CrawlerProcess and a test's
-``get_crawler()`` do not; with ``ADDONS = {"pipeline.addon.Newsmill": 0}`` (Newsmill's spiders
-enable it themselves) they get the same values. So every default is written once, in
-settings.py, and components read settings without fallbacks.
+``get_crawler()`` do not; with ``ADDONS = {"pipeline.addon.Newsmill": 0}`` they get the
+same values. So every default is written once, in settings.py, and components read settings
+without fallbacks.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from pipeline import settings as project_settings
 # merged: a project that lists its own stages (a test collecting raw pages) chose them all.
 MERGED_COMPONENTS = frozenset({"DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS"})
 # These name a project rather than configure a crawl; another project keeps its own.
-PROJECT_ONLY = frozenset({"ADDONS", "BOT_NAME", "NEWSPIDER_MODULE", "SPIDER_MODULES"})
+PROJECT_ONLY = frozenset(
+    {"ADDONS", "BOT_NAME", "COMMANDS_MODULE", "NEWSPIDER_MODULE", "SPIDER_MODULES"}
+)
 
 
 def newsmill_defaults(module: ModuleType = project_settings) -> dict[str, Any]:
