@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
 from types import SimpleNamespace
 
 import pytest
@@ -177,3 +182,33 @@ def test_scrapy_crawl_creates_the_schema_in_an_empty_database(
     result = _run([*SCRAPY, "crawl", *OFFLINE], {**database_env, "DATABASE_URL": scratch_url})
     assert result.returncode == 0, result.stderr[-3000:]
     assert current_revision(scratch_url) == head_revision()
+
+
+@pytest.mark.slow
+def test_a_crawl_drops_a_page_dated_older_than_its_url(tmp_path: Path) -> None:
+    """max_age_days end to end: the URL's date passes the check before fetching, the page's fails."""
+    day = datetime.now(UTC)
+    path = tmp_path / f"{day:%Y/%m/%d}"
+    path.mkdir(parents=True)
+    paragraph = "<p>The council met again on Tuesday to discuss the harbour wall repairs.</p>"
+    (path / "old-story.html").write_text(
+        "<html><head><title>Harbour wall repairs discussed again</title>"
+        '<meta property="article:published_time" content="2020-01-02T10:00:00+00:00">'
+        f"</head><body><article><h1>Harbour wall repairs discussed again</h1>{paragraph * 6}"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/{day:%Y/%m/%d}/old-story.html"
+        env = {**os.environ, "NEWSMILL_ALLOW_PRIVATE": "127.0.0.0/8"}
+        offline = ["-s", "NEWSMILL_STORE_ENABLED=False", "-s", "NEWSMILL_INCREMENTAL=False"]
+        args = ["-a", f"urls={url}", "-a", "max_age_days=3", "--quiet", *offline]
+        result = _run([*NEWSMILL, "crawl", "urls", *args], env)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"pages fetched\s+[12]\b", result.stdout), result.stdout
+    assert re.search(r"dropped\s+1 \(too_old 1\)", result.stdout), result.stdout
