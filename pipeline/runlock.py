@@ -168,7 +168,6 @@ class SourceLockExtension:
         self.poll_seconds = poll_seconds
         self.lock: SourceLock | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -193,9 +192,22 @@ class SourceLockExtension:
         from pipeline.db.target import database_target
 
         lock = SourceLock(database_target(self.crawler.settings).connect_url(), source)
+        try:
+            acquired = lock.try_acquire()
+            holder = None if acquired else lock.holder()
+        except DBAPIError as exc:
+            # The database went away since the crawl checked it: crawl (the store stage
+            # spools) rather than stop, but say that nothing keeps a second crawl out.
+            logger.warning(
+                "crawling without the source lock, the database is unreachable: %s", exc.orig
+            )
+            lock.release()
+            return
+        # Released after every other spider_closed handler (connected before this one), so
+        # the run's row and crawl state are written before another crawl can start.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         self.lock = lock
-        if not lock.try_acquire():
-            holder = lock.holder()
+        if not acquired:
             who = holder.describe() if holder else "it ended a moment ago"
             if not self.wait:
                 reason = f"source {source!r} is already being crawled ({who})"
