@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy stays out of processes that only read items
+    from pipeline.dedup.minhash import StorySignature
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +71,4 @@ class PageItem:
     url_keys: list[str] = field(default_factory=list)  # canonical forms of every URL seen
     content_hash: str | None = None
     simhash: int | None = None
+    story: StorySignature | None = None  # MinHash + LSH band keys (pipeline.dedup.minhash)

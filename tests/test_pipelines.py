@@ -25,6 +25,7 @@ from scrapy.utils.test import get_crawler
 
 import pipeline.settings
 from pipeline.dedup.fingerprint import fingerprints
+from pipeline.dedup.minhash import TextFingerprints, signature, text_fingerprints
 from pipeline.errors import (
     EmptyBody,
     ExtractionFailed,
@@ -221,17 +222,18 @@ def test_fingerprints_are_computed_once_per_article(
 ) -> None:
     calls: list[str] = []
 
-    def counted(text: str) -> tuple[str, int]:
+    def counted(text: str) -> TextFingerprints:
         calls.append(text)
-        return fingerprints(text)
+        return text_fingerprints(text)
 
-    monkeypatch.setattr(extraction_job, "fingerprints", counted)
+    monkeypatch.setattr(extraction_job, "text_fingerprints", counted)
     stage, _ = open_stage(0)
     item = asyncio.run(stage.process_item(_multi_page_item()))
     item = DedupPipeline(frozenset()).process_item(item)
     assert item.article is not None
     assert calls == [item.article.text]  # once, on the text of all three pages
     assert (item.content_hash, item.simhash) == fingerprints(item.article.text)
+    assert item.story == signature(item.article.text)  # the story signature comes along
 
 
 def test_an_unreadable_later_page_is_left_out_and_counted(open_stage: Any) -> None:

@@ -25,6 +25,14 @@ from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 
+from pipeline.db.lineage import (
+    Sighting,
+    StoryCandidate,
+    assign_stories,
+    join_story_of,
+    keep_replaced_versions,
+    record_sightings,
+)
 from pipeline.db.locks import NEAR_DUPLICATE_LOCK
 from pipeline.db.models import SIMHASH_QUARTER_SHIFTS, simhash_quarter
 from pipeline.db.models import Article as ArticleRow
@@ -255,6 +263,18 @@ def _write_round(
     for article_id, canonical in cur.fetchall():
         resolved[canonical] = (WriteOutcome.STORED, article_id)
     if len(resolved) < len(records):
+        # The texts about to be replaced become versions; a change of digits alone (a view
+        # counter, "3 minutes ago") is no new version and leaves the article as it is.
+        trivial = [r for r in keep_replaced_versions(cur) if not r.substantive]
+        if trivial:
+            urls = [r.canonical_url for r in trivial]
+            cur.execute("DELETE FROM newsmill_staging WHERE canonical_url = ANY(%s)", (urls,))
+            cur.execute(
+                "UPDATE articles SET last_seen = now() WHERE id = ANY(%s)",
+                ([r.article_id for r in trivial],),
+            )
+            for r in trivial:
+                resolved[r.canonical_url] = (WriteOutcome.UNCHANGED, r.article_id)
         cur.execute(_UPDATE_CHANGED)
         for article_id, canonical in cur.fetchall():
             resolved[canonical] = (WriteOutcome.UPDATED, article_id)
@@ -343,6 +363,7 @@ def _write_batch(
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (NEAR_DUPLICATE_LOCK,))
             cur.execute(_MARK_NEAR_DUPLICATES, {"ids": fresh, "bits": near_duplicate_bits})
             originals = dict(cur.fetchall())
+        _record_lineage(cur, records, outcomes)
     return [
         WriteResult(
             record,
@@ -353,6 +374,51 @@ def _write_batch(
         for record, outcome in zip(records, outcomes, strict=True)
         if outcome is not None
     ]
+
+
+def _record_lineage(
+    cur: psycopg.Cursor[Any],
+    records: Sequence[ArticleRecord],
+    outcomes: Sequence[tuple[WriteOutcome, int] | None],
+) -> None:
+    """Sightings of every written page, stories of new articles, bands of changed texts."""
+    sightings: list[Sighting] = []
+    fresh: list[StoryCandidate] = []
+    changed: list[StoryCandidate] = []
+    copies: dict[str, int] = {}  # canonical URL -> the article whose text it carries
+    for record, outcome in zip(records, outcomes, strict=True):
+        if outcome is None or outcome[0] is WriteOutcome.UNCHANGED:
+            continue
+        kind, article_id = outcome
+        article = record.article
+        sightings.append(
+            Sighting(
+                article_id,
+                _pg_text(record.source),
+                _pg_text(record.canonical_url) or "",
+                _pg_text(article.title),
+                _aware(article.published),
+            )
+        )
+        candidate = StoryCandidate(article_id, record.minhash or b"", record.story_bands)
+        if kind is WriteOutcome.STORED:
+            fresh.append(candidate)
+        elif kind is WriteOutcome.UPDATED:
+            changed.append(candidate)
+        else:
+            copies[record.canonical_url] = article_id
+    record_sightings(cur, sightings)
+    assign_stories(cur, fresh)
+    assign_stories(cur, changed, join_existing=False)
+    if copies:
+        # A stored page whose new text is another article's text: it joins that story.
+        cur.execute(
+            "SELECT id, canonical_url FROM articles WHERE canonical_url = ANY(%s)",
+            (list(copies),),
+        )
+        join_story_of(
+            cur, [(own, copies[url]) for own, url in cur.fetchall() if own != copies[url]]
+        )
 
 
 def _rollback_quietly(conn: psycopg.Connection[Any]) -> None:

@@ -9,6 +9,7 @@ model and a migration; a field that is deliberately not stored is listed in ``NO
 
 from __future__ import annotations
 
+import base64
 import enum
 import json
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -47,6 +48,10 @@ class ArticleRecord:
     article: Article = field(default_factory=Article)
     url_keys: tuple[str, ...] = ()  # every URL/alias seen for this page
     simhash: int | None = field(default=None, metadata=_CONTENT)
+    # The story signature (pipeline.dedup.minhash): MinHash values stored with the text,
+    # band keys written to story_bands.
+    minhash: bytes | None = field(default=None, metadata=_CONTENT)
+    story_bands: tuple[int, ...] = ()
     http_status: int | None = field(default=None, metadata=_FETCH)
     etag: str | None = field(default=None, metadata=_FETCH)
     last_modified: str | None = field(default=None, metadata=_FETCH)
@@ -125,6 +130,8 @@ def record_from_json(line: str) -> ArticleRecord:
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(f"cannot spool {type(value).__name__}")
 
 
@@ -143,6 +150,10 @@ def _revive(cls: type, data: dict[str, Any]) -> dict[str, Any]:
         value, hint = data[f.name], hints[f.name]
         if value is not None and (hint is datetime or datetime in get_args(hint)):
             value = datetime.fromisoformat(value)
+        elif value is not None and (hint is bytes or bytes in get_args(hint)):
+            value = base64.b64decode(value)
+        elif isinstance(value, list) and f.name == "story_bands":
+            value = tuple(value)
         elif value is not None and Image in get_args(hint):
             value = [Image(**image) for image in value]
         kwargs[f.name] = value

@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.dedup.fingerprint import normalize_text, shingle_tokens, token_hash
+from pipeline.dedup.fingerprint import (
+    fingerprints_of_normalized,
+    normalize_text,
+    shingle_tokens,
+    token_hash,
+)
 
 PERMUTATIONS = 128
 BANDS = 32
@@ -53,6 +58,21 @@ class StorySignature:
     @property
     def empty(self) -> bool:
         return self.minhashes == _EMPTY.tobytes()
+
+
+@dataclass(frozen=True, slots=True)
+class TextFingerprints:
+    """Everything dedup needs of an article text, from one normalization of it."""
+
+    content_hash: str  # exact copies (unique in articles)
+    simhash: int  # near copies a few bits apart (near_duplicate_of)
+    story: StorySignature  # near copies further apart: the story
+
+
+def text_fingerprints(text: str) -> TextFingerprints:
+    normalized = normalize_text(text)
+    content_hash, simhash = fingerprints_of_normalized(normalized)
+    return TextFingerprints(content_hash, simhash, signature_of_normalized(normalized))
 
 
 def shingle_hashes(normalized: str) -> np.ndarray:

@@ -99,6 +99,7 @@ class StripAndExtractPipeline:
             )
         item.article = extracted.article
         item.content_hash, item.simhash = extracted.content_hash, extracted.simhash
+        item.story = extracted.story
         chars = len(item.article.text.strip())
         if chars < self.min_text_chars:
             raise NoArticle(f"{item.url}: {chars} characters of text")

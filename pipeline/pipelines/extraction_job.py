@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pipeline.dedup.fingerprint import fingerprints
+from pipeline.dedup.minhash import StorySignature, text_fingerprints
 from pipeline.extraction import ExtractionError, extract
 from pipeline.items import Article, PageItem
 from pipeline.sources import SourceConfig
@@ -65,6 +65,7 @@ class ExtractedArticle:
     article: Article  # chrome stripped, every readable page merged
     content_hash: str  # of the merged text
     simhash: int
+    story: StorySignature  # MinHash signature and band keys: which story it belongs to
     unreadable_pages: tuple[str, ...] = ()  # later pages left out (not HTML, empty, undecodable)
 
 
@@ -108,5 +109,7 @@ def extract_job(job: ArticleJob) -> ExtractedArticle:
             unreadable.append(page.url)
             continue
         merge_page(article, later)
-    content_hash, simhash = fingerprints(article.text)
-    return ExtractedArticle(article, content_hash, simhash, tuple(unreadable))
+    prints = text_fingerprints(article.text)
+    return ExtractedArticle(
+        article, prints.content_hash, prints.simhash, prints.story, tuple(unreadable)
+    )

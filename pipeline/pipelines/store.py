@@ -58,6 +58,8 @@ def record_from_item(item: PageItem) -> ArticleRecord:
         article=article,
         url_keys=tuple(item.url_keys or [item.canonical_url]),
         simhash=item.simhash,
+        minhash=item.story.minhashes if item.story and not item.story.empty else None,
+        story_bands=item.story.bands if item.story else (),
         http_status=item.status,
         etag=item.headers.get("etag"),
         last_modified=item.headers.get("last-modified"),
