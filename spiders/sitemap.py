@@ -243,7 +243,7 @@ class SitemapMixin:
         stats = spider.crawler.stats
         depth = response.meta.get(META_DEPTH, 0)
         level = response.meta.get(META_SITEMAP_LEVEL, 0)
-        if level >= spider.settings.getint("NEWSMILL_MAX_SITEMAP_LEVELS", 4):
+        if level >= spider.settings.getint("NEWSMILL_MAX_SITEMAP_LEVELS"):
             stats.inc_value("newsmill/skipped/sitemap_too_deep")  # an index that loops
             return
         # Where this response came from, and where it redirected to, count as fetched.
