@@ -30,8 +30,8 @@ FORMATS = ("jsonl", "csv", "md")
 FETCH_ROWS = 500
 
 _STORED_COLUMNS = set(ArticleRow.__table__.columns.keys())
-# The article fields of `newsmill extract`'s JSON that the database keeps (credits are not
-# stored), then where the row came from and whether it repeats an earlier article.
+# The article fields of `newsmill extract`'s JSON that the database keeps (all but credits,
+# today), then where the row came from and whether it repeats an earlier article.
 EXPORT_FIELDS: tuple[str, ...] = (
     "id",
     *(name for name in JSON_FIELDS if name in _STORED_COLUMNS),
