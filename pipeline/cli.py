@@ -292,6 +292,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from pipeline.db.readiness import ensure_schema
+    from pipeline.db.session import get_engine
+    from pipeline.export import parse_since
+    from pipeline.stories import format_stories, list_stories
+
+    url = _database_url(_project_settings({}))
+    ensure_schema(url, migrate_empty=False)
+    engine = get_engine(url)
+    try:
+        rows = list_stories(
+            engine,
+            since=parse_since(args.since) if args.since else None,
+            source=args.source,
+            min_sources=args.min_sources,
+            limit=args.limit,
+        )
+    finally:
+        engine.dispose()
+    for line in format_stories(rows):
+        print(line)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from pipeline.db.readiness import ensure_schema
+    from pipeline.db.session import get_engine
+    from pipeline.stories import UnknownArticle, article_versions, format_history
+
+    url = _database_url(_project_settings({}))
+    ensure_schema(url, migrate_empty=False)
+    engine = get_engine(url)
+    try:
+        article_id, versions = article_versions(engine, args.url)
+    except UnknownArticle as exc:
+        raise NewsmillError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    for line in format_history(article_id, args.url, versions):
+        print(line)
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.sources import load_sources
 
@@ -375,6 +418,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--one-per-story", action="store_true", help="leave out near copies")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stories", help="stories: near copies of one article across sources")
+    p.add_argument("--since", metavar="DATE", help="seen or published on or after")
+    p.add_argument("--source", metavar="NAME", help="stories this source ran")
+    p.add_argument("--min-sources", type=int, default=1, metavar="N", help="run by N+ sources")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_stories)
+
+    p = sub.add_parser("history", help="an article's versions with a word diff between them")
+    p.add_argument("url", help="any URL the article was stored under")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("sources", help="configured sources")
     p.add_argument("action", choices=("list", "check"))

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, Select, func, or_, select
+from sqlalchemy import Engine, Select, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from pipeline.db.models import Article as ArticleRow
 from pipeline.db.models import Source
@@ -87,12 +88,11 @@ def parse_since(value: str) -> datetime:
 
 
 def one_per_story(query: Select[Any]) -> Select[Any]:
-    """Keep one article per story.
-
-    Until stories exist this means originals only: a near copy points at its original
-    through near_duplicate_of. Grouping by story replaces this one function.
-    """
-    return query.where(ArticleRow.near_duplicate_of.is_(None))
+    """Keep one article per story: its first stored (an index lookup on story_id per row)."""
+    earlier = aliased(ArticleRow)
+    return query.where(
+        ~exists().where(earlier.story_id == ArticleRow.story_id, earlier.id < ArticleRow.id)
+    )
 
 
 def _filtered(query: Select[Any], wanted: ExportQuery) -> Select[Any]:

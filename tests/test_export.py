@@ -85,6 +85,11 @@ def stored(clean_db: Engine) -> Engine:
             ],
         )
         conn.execute(text("UPDATE articles SET near_duplicate_of = 1 WHERE id = 3"))
+        # Stories: 1 and its copy 3 are one, 2 and 4 each a story of their own.
+        conn.execute(text("INSERT INTO stories (id) VALUES (1), (2), (3)"))
+        conn.execute(
+            text("UPDATE articles SET story_id = CASE id WHEN 3 THEN 1 WHEN 4 THEN 3 ELSE id END")
+        )
     return clean_db
 
 

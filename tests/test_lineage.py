@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from pipeline.db.lineage import substantive_change, words_changed
@@ -317,3 +318,29 @@ def test_a_writer_waits_for_a_concurrent_story_assignment_to_commit(
     finally:
         proxy.close()
     assert story_of(clean_db, "https://a.example/11") == story_of(clean_db, "https://b.example/11")
+
+
+def test_stories_and_history_commands(
+    clean_db: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    text = story_text(12)
+    write(clean_db, [article_record("https://a.example/12", text, title="First")], tmp_path)
+    write(
+        clean_db,
+        [article_record("https://b.example/12", syndicated(text), source="wire", day=2)],
+        tmp_path,
+    )
+    write(clean_db, [article_record("https://a.example/12", text + "\nUpdate: more.")], tmp_path)
+    write(clean_db, [article_record("https://c.example/solo", story_text(13))], tmp_path)
+    assert main(["stories", "--min-sources", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2  # the header and the one story two sources ran
+    assert "example, wire" in out[1] and "2026-03-01 12:00" in out[1]
+    assert main(["history", "https://a.example/12"]) == 0
+    out = capsys.readouterr().out
+    assert "2 version(s)" in out and "{+Update: more.+}" in out
+    assert main(["history", "https://nowhere.example/x"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["newsmill: error: no stored article has the URL https://nowhere.example/x"]
