@@ -106,6 +106,36 @@ def test_dedup_stage_keys_and_keeps_the_fingerprints_it_is_given() -> None:
         stage.process_item(unfingerprinted)
 
 
+def test_dedup_stage_canonicalizes_only_urls_not_yet_canonical(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.dedup.urls import canonical_url
+    from pipeline.pipelines import dedup
+
+    calls: list[str] = []
+
+    def counted(url: str, params: frozenset[str] | None = None) -> str:
+        calls.append(url)
+        return canonical_url(url, params)
+
+    monkeypatch.setattr(dedup, "canonical_url", counted)
+    stage = DedupPipeline(frozenset({"utm_"}))
+    url = "https://example.com/2026/11/24/story.html"
+    item = _page(url=url, request_url=url)
+    item.article = Article(text="Body.", canonical_url=url)
+    item.content_hash, item.simhash = "f" * 64, 7
+    assert stage.process_item(item).url_keys == [url]
+    assert calls == []  # the usual page: its URL is already its key
+    moved = _page(url="https://Example.com/b?utm_source=x", request_url="http://example.com/a")
+    moved.article = Article(text="Body.")
+    moved.content_hash, moved.simhash = "f" * 64, 7
+    assert stage.process_item(moved).url_keys == [
+        "https://example.com/b",
+        "http://example.com/a",
+    ]
+    assert calls == ["http://example.com/a", "https://Example.com/b?utm_source=x"]
+
+
 # --- strip + extract -----------------------------------------------------------------------------
 
 
