@@ -4,7 +4,8 @@
 settings. Scrapyd serving another project, a script with its own CrawlerProcess and a test's
 ``get_crawler()`` do not; with ``ADDONS = {"pipeline.addon.Newsmill": 0}`` they get the
 same values. So every default is written once, in settings.py, and components read settings
-without fallbacks.
+without fallbacks. The add-on also switches to a shared scrapy-redis frontier when
+NEWSMILL_REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ class Newsmill:
                 merge_components(settings, name, value)
             else:
                 settings.set(name, value, priority="addon")
+        share_frontier(settings)
+
+
+def share_frontier(settings: BaseSettings) -> None:
+    """With NEWSMILL_REDIS_URL set, crawlers share one frontier (scrapy-redis) across nodes.
+
+    Done here rather than in the spiders because spiders update settings before add-ons run:
+    only now is NEWSMILL_REDIS_URL known when pipeline/settings.py is not the project's.
+    """
+    redis_url = settings.get("NEWSMILL_REDIS_URL")
+    if redis_url:
+        settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="addon")
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
+        settings.set("REDIS_URL", redis_url, priority="addon")
 
 
 def merge_components(settings: BaseSettings, name: str, components: dict[str, int | None]) -> None:

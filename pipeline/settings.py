@@ -151,8 +151,11 @@ NEWSMILL_MAX_DISCOVERY_FETCHES = 500
 NEWSMILL_MAX_URL_LENGTH = 2048
 # The longest robots.txt Crawl-delay honoured, in seconds (some ask for minutes). 0: ignore it.
 NEWSMILL_CRAWL_DELAY_MAX = 10.0
-# Shared frontier across nodes (scrapy-redis scheduler and dupefilter) when set.
+# Shared frontier across nodes when set: the add-on (pipeline/addon.py) switches to
+# scrapy-redis's scheduler and dupefilter.
 NEWSMILL_REDIS_URL = os.environ.get("NEWSMILL_REDIS_URL", "")
+# With a shared frontier, keep the queue when a node stops, so the others (or a restart) carry on.
+SCHEDULER_PERSIST = True
 
 # Live one-line progress on stderr (the CLI turns it on for interactive runs).
 NEWSMILL_PROGRESS = False

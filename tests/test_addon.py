@@ -72,3 +72,14 @@ def test_project_settings_win_and_component_dicts_are_merged() -> None:
     assert RetryAfterMiddleware in enabled
     assert NotHtmlStopMiddleware not in enabled
     assert RetryMiddleware in enabled
+
+
+def test_a_redis_url_switches_to_the_shared_frontier() -> None:
+    own = get_crawler(Spider, {**ADDON, "NEWSMILL_REDIS_URL": ""}).settings
+    assert not own["SCHEDULER"].startswith("scrapy_redis")
+    url = "redis://127.0.0.1:6379/5"
+    shared = get_crawler(Spider, {**ADDON, "NEWSMILL_REDIS_URL": url}).settings
+    assert shared["SCHEDULER"] == "scrapy_redis.scheduler.Scheduler"
+    assert shared["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert shared["REDIS_URL"] == url
+    assert shared.getbool("SCHEDULER_PERSIST")
