@@ -31,6 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import global_object_name
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,17 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             start = max(now, self._next_start.get(netloc, now))
             self._next_start[netloc] = start + delay
             await sleep(start - now)
+
+    async def robot_parser(self, request: Request) -> Any:
+        parser = await super().robot_parser(request)
+        if parser is None:
+            # Requests that arrive while robots.txt is being fetched wait on one Deferred,
+            # and Deferred.asFuture hands its result to the first waiter only (the rest get
+            # None: "no robots.txt", so they went out unchecked). Read the stored parser.
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            if not isinstance(stored, Deferred):
+                return stored
+        return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         stats = self.crawler.stats

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -303,16 +304,18 @@ def test_redirect_loops_and_endless_chains_are_errors_with_their_own_kind() -> N
 Handler = Callable[[str], tuple[int, dict[str, str], bytes]]
 
 
-class _Site:
+class LocalSite:
     """A tiny HTTP server on one address: path -> (status, headers, body); records requests."""
 
     def __init__(self, host: str, port: int, routes: dict[str, Handler] | None = None) -> None:
         self.routes: dict[str, Handler] = routes or {}
         self.hits: list[str] = []
+        self.times: list[float] = []  # time.monotonic() of each request, as in hits
         site = self
 
         class _Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                site.times.append(time.monotonic())
                 site.hits.append(self.path)
                 route = site.routes.get(self.path.split("?")[0])
                 status, headers, body = route(self.path) if route else (404, {}, b"not here")
@@ -346,7 +349,7 @@ def _ipv6_loopback() -> bool:
         return False
 
 
-def _page(title: str, extra_head: str = "") -> bytes:
+def article_page(title: str, extra_head: str = "") -> bytes:
     text = " ".join(f"{title} sentence {n} with enough words to be an article." for n in range(30))
     return (
         f"<html><head><title>{title}</title>{extra_head}</head><body><article><h1>{title}</h1>"
@@ -360,8 +363,8 @@ XML = {"Content-Type": "application/xml"}
 
 @dataclass
 class HostileWeb:
-    site: _Site
-    secrets: list[_Site]
+    site: LocalSite
+    secrets: list[LocalSite]
     targets: dict[str, str]  # name -> a private URL the site sends us to
 
     @property
@@ -374,12 +377,12 @@ class HostileWeb:
 
 @pytest.fixture
 def hostile_web() -> Iterator[HostileWeb]:
-    secret = _Site("127.0.0.1", 0)
+    secret = LocalSite("127.0.0.1", 0)
     secrets = [secret]
     creds = b'{"AccessKeyId": "AKIAFAKE", "SecretAccessKey": "not-for-you"}'
-    site = _Site("127.0.0.1", 0)
+    site = LocalSite("127.0.0.1", 0)
     # The same port as the site, on another loopback address: not the allowed host:port.
-    second = _Site("127.0.0.2", site.port)
+    second = LocalSite("127.0.0.2", site.port)
     secrets.append(second)
     port = secret.port
     targets = {
@@ -393,10 +396,14 @@ def hostile_web() -> Iterator[HostileWeb]:
         "name": f"http://localhost:{port}/creds",  # only DNS says where this goes
     }
     if _ipv6_loopback():
-        v6 = _Site("::1", port)
+        v6 = LocalSite("::1", port)
         secrets.append(v6)
     for secret_site in secrets:
-        secret_site.routes["/creds"] = lambda _: (200, HTML, _page("Credentials " + creds.decode()))
+        secret_site.routes["/creds"] = lambda _: (
+            200,
+            HTML,
+            article_page("Credentials " + creds.decode()),
+        )
         secret_site.routes["/feed.xml"] = lambda _: (200, XML, b"<rss/>")
         secret_site.routes["/sitemap.xml"] = lambda _: (200, XML, b"<urlset/>")
     base = f"http://127.0.0.1:{site.port}"
@@ -410,13 +417,15 @@ def hostile_web() -> Iterator[HostileWeb]:
             {"Content-Type": "text/plain"},
             b"User-agent: *\nAllow: /\n",
         ),
-        "/a/ok": lambda _: (200, HTML, _page("A real article")),
+        "/a/ok": lambda _: (200, HTML, article_page("A real article")),
         "/loop/1": redirect(f"{base}/loop/2"),
         "/loop/2": redirect(f"{base}/loop/1"),
         "/loop/self": lambda _: (
             200,
             HTML,
-            _page("Refresh", f'<meta http-equiv="refresh" content="0; url={base}/loop/self">'),
+            article_page(
+                "Refresh", f'<meta http-equiv="refresh" content="0; url={base}/loop/self">'
+            ),
         ),
         "/feed-moved.xml": redirect(targets["port"].replace("/creds", "/feed.xml")),
         "/sitemap-moved.xml": redirect(targets["v6"].replace("/creds", "/sitemap.xml")),
@@ -436,7 +445,7 @@ def hostile_web() -> Iterator[HostileWeb]:
     routes["/a/meta"] = lambda _: (
         200,
         HTML,
-        _page("Moved", f'<meta http-equiv="refresh" content="0;url={targets["decimal"]}">'),
+        article_page("Moved", f'<meta http-equiv="refresh" content="0;url={targets["decimal"]}">'),
     )
     items = "".join(
         f"<item><title>{name}</title><link>{base}/a/{name}</link></item>"
@@ -488,7 +497,7 @@ json.dump({"items": items, "stats": stats}, open(config["out"], "w"))
 """
 
 
-def _crawl(
+def project_crawl(
     spider: str,
     args: dict[str, str],
     allow: list[str],
@@ -541,7 +550,7 @@ def test_redirects_and_refreshes_to_private_addresses_fetch_nothing(
     hostile_web: HostileWeb, tmp_path: Path, database_url: str
 ) -> None:
     base = hostile_web.base
-    items, stats, log = _crawl(
+    items, stats, log = project_crawl(
         "feed",
         {"feeds": f"{base}/feed.xml,{base}/feed-moved.xml"},
         [f"127.0.0.1:{hostile_web.site.port}"],
@@ -566,7 +575,7 @@ def test_sitemap_redirects_to_private_addresses_fetch_nothing(
     hostile_web: HostileWeb, tmp_path: Path, database_url: str
 ) -> None:
     base = hostile_web.base
-    items, stats, _ = _crawl(
+    items, stats, _ = project_crawl(
         "sitemap",
         {"sitemaps": f"{base}/sitemap-index.xml"},
         [f"127.0.0.1:{hostile_web.site.port}"],
@@ -582,7 +591,7 @@ def test_sitemap_redirects_to_private_addresses_fetch_nothing(
 def test_without_the_allow_list_the_fixture_host_itself_is_refused(
     hostile_web: HostileWeb, tmp_path: Path, database_url: str
 ) -> None:
-    items, stats, _ = _crawl(
+    items, stats, _ = project_crawl(
         "feed", {"feeds": f"{hostile_web.base}/feed.xml"}, [], tmp_path, database_url
     )
     assert items == [] and hostile_web.site.hits == []
@@ -595,14 +604,14 @@ def test_redirect_and_refresh_loops_are_counted_and_remembered(
 ) -> None:
     allow = [f"127.0.0.1:{hostile_web.site.port}"]
     feeds = {"feeds": f"{hostile_web.base}/loops.xml"}
-    items, stats, _ = _crawl("feed", feeds, allow, tmp_path, database_url)
+    items, stats, _ = project_crawl("feed", feeds, allow, tmp_path, database_url)
     assert items == []
     assert stats.get("newsmill/errors/redirect_loop") == 2, stats
     # Each loop walked once round, not REDIRECT_MAX_TIMES hops.
     assert hostile_web.site.hits.count("/loop/1") == 1
     assert hostile_web.site.hits.count("/loop/self") == 1
     # Remembered like other failures: the next run does not walk them again.
-    _, again, _ = _crawl("feed", feeds, allow, tmp_path, database_url)
+    _, again, _ = project_crawl("feed", feeds, allow, tmp_path, database_url)
     assert hostile_web.site.hits.count("/loop/1") == 1
     assert hostile_web.site.hits.count("/loop/self") == 1
     assert again.get("newsmill/skipped/known") == 2, again

@@ -139,3 +139,76 @@ def test_url_allowed_checks_subdomains_and_ports() -> None:
     assert url_allowed("http://127.0.0.1:8001/x", domains)
     assert not url_allowed("http://127.0.0.1:8002/x", domains)
     assert url_allowed("http://anything.example/", ())
+
+
+# --- hostile source files: bounded size, aliases and nesting; duplicate keys ------------------
+
+# 9 levels of 9 aliases: 9**9 (387 million) strings once expanded. In `limits` its repr went
+# into the error message, which never finished.
+ALIAS_BOMB = """\
+name: bomb
+feeds: [https://news.example/rss.xml]
+a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+limits: {max_pages: *i}
+"""
+
+
+def test_an_alias_bomb_is_a_one_line_error_at_once(tmp_path: Path) -> None:
+    import time
+
+    path = write(tmp_path, ALIAS_BOMB)
+    assert path.stat().st_size < 500
+    started = time.monotonic()
+    with pytest.raises(SourceConfigError) as error:
+        load_source(path)
+    assert time.monotonic() - started < 1.0
+    message = str(error.value)
+    assert "\n" not in message and len(message) < 300
+    assert "not valid YAML" in message and "expands to more than" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: a\nname: b\nfeeds: [https://x.example/rss]\n", r"\(line 2\).*duplicate key 'name'"),
+        (
+            "name: a\nfeeds: [https://x.example/rss]\nlimits: {max_pages: 1, max_pages: 2}\n",
+            "duplicate key 'max_pages'",
+        ),
+        ("name: a\nfeeds: &x [*x]\n", "refers to itself"),
+        ("name: a\nfeeds: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than"),
+        ("name: a\nfeeds: " + "[" * 60 + "]" * 60 + "\n", "nested deeper than 50"),
+    ],
+)
+def test_duplicate_keys_recursion_and_deep_nesting_are_errors(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    with pytest.raises(SourceConfigError, match=expected):
+        load_source(write(tmp_path, text))
+
+
+def test_merge_keys_may_override_what_they_merge(tmp_path: Path) -> None:
+    text = (
+        "name: merged\nfeeds: [https://x.example/rss]\n"
+        "limits:\n  <<: {max_pages: 5, max_depth: 2}\n  max_pages: 9\n"
+    )
+    assert load_source(write(tmp_path, text)).limits == CrawlLimits(max_pages=9, max_depth=2)
+
+
+def test_an_oversized_source_file_is_refused_unread(tmp_path: Path) -> None:
+    text = "name: big\nfeeds: [https://x.example/rss]\n# " + "x" * (2 * 1024 * 1024) + "\n"
+    with pytest.raises(SourceConfigError, match="at most 1,048,576"):
+        load_source(write(tmp_path, text))
+
+
+def test_a_url_listed_twice_is_fetched_once(tmp_path: Path) -> None:
+    text = "name: twice\nfeeds: [https://x.example/rss, https://x.example/rss]\n"
+    assert load_source(write(tmp_path, text)).feeds == ("https://x.example/rss",)
