@@ -111,6 +111,7 @@ def test_junk_before_a_real_credit_is_not_a_name(junk: str) -> None:
         ("转自", None),
         ("网友们", None),
         ("研究员", None),
+        ("经济运行总体平稳 - 我", None),
         ("张三", "张三"),
         ("欧阳志远", "欧阳志远"),
         ("穆罕默德·阿里", "穆罕默德·阿里"),
@@ -190,3 +191,44 @@ def test_chinese_numeral_date_of_a_government_notice() -> None:
     html = f"<html lang='zh-CN'><head><title>通知</title></head><body>{body}</body></html>"
     md = extract_metadata(lxml.html.document_fromstring(html), None)
     assert md.published == datetime(2022, 1, 28)
+
+
+# --- forums and blogs ------------------------------------------------------------------
+
+
+def _html(head: str, body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def test_discuz_thread_starter_is_the_author_not_the_replier() -> None:
+    post = "<div class='authi'><a class='xw1'>{name}</a></div><div>主题 12 帖子 340</div>"
+    body = (
+        "<div id='nv'>首页 登录 注册</div><h1>经济运行总体平稳</h1>"
+        f"<table><tr><td>{post.format(name='老张头')}</td>"
+        f"<td><em>发表于 2022-2-14 03:01</em><div>{PROSE}</div><div>{PROSE}</div></td></tr></table>"
+        f"<table><tr><td>{post.format(name='路人甲')}</td><td><em>发表于 2022-2-14 05:11</em>"
+        "<div>说得好</div></td></tr></table>"
+    )
+    head = (
+        '<title>经济运行总体平稳 - 财经论坛</title><meta name="generator" content="Discuz! X3.4">'
+    )
+    assert extract_metadata(_html(head, body), None).authors == ["老张头"]
+
+
+@pytest.mark.parametrize(
+    ("title", "head_line", "expected"),
+    [
+        ("经济运行总体平稳_胡平_新浪博客", "胡平的博客", ["胡平"]),
+        ("经济运行总体平稳 - 小桥流水的博客 - 网易博客", "", ["小桥流水"]),
+        ("经济运行总体平稳_胡平_新浪博客", "", ["胡平"]),
+        # A portal's channel in the same place is no blog owner.
+        ("经济运行总体平稳_财经频道_新浪网", "", []),
+        ("经济运行总体平稳 - 我的博客", "", []),
+    ],
+)
+def test_blog_owner(title: str, head_line: str, expected: list[str]) -> None:
+    body = f"<div>{head_line}</div><h2>经济运行总体平稳</h2><p>{PROSE}</p><p>{PROSE}</p>"
+    assert extract_metadata(_html(f"<title>{title}</title>", body), None).authors == expected
+    # Control: a byline on the same page wins over the owner, and is found.
+    body = body.replace("<p>", "<p>作者：李明</p><p>", 1)
+    assert extract_metadata(_html(f"<title>{title}</title>", body), None).authors == ["李明"]

@@ -153,6 +153,7 @@ def _author_sources(page: PageSources) -> Iterator[list[str]]:
     yield bylines.labelled_author(list(page.text.lines))
     yield bylines.bracketed_byline(page.header)
     yield bylines.posted_by(page.text.lines)
+    yield bylines.blog_owner(page.meta.title, page.header)
     yield bylines.closing_credit(page.text.lines)
     yield bylines.standalone_names(page.header)
     yield bylines.editor_names(page.text.lines)

@@ -297,6 +297,10 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
         return text if usable and any(ch.isalpha() for ch in text) else None
     if _NOT_NAME.search(text) or ROLE_WORDS.search(text) or _has_foreign_punctuation(text):
         return None
+    if any(all(ch in _NAME_JOINERS for ch in word) for word in words):
+        # A joiner standing between spaces separates things ("Headline - Site"), it joins
+        # no name.
+        return None
     if not _CJK.search(text) and not words[0][0].isupper():
         return None
     if _CJK.search(text):

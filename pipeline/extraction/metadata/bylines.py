@@ -267,6 +267,30 @@ def _acceptable_nickname(name: str) -> bool:
     return bool(re.fullmatch(r"[\w.\-]{2,30}", name))
 
 
+# A blog's owner, as Chinese blog platforms print it in the <title> and the page head:
+# "标题 - 小桥流水的博客 - 网易博客", "胡平的博客", "标题_胡平_新浪博客".
+_BLOG_OWNER = re.compile(
+    r"^([^\s_|｜]{2,20}?)\s*的(?:博客|个人空间|空间|专栏|博文|日志|部落格|blog|BLOG)$"
+)
+_BLOG_PLATFORM = re.compile(r"(?:博客|博客网|部落格|blog|BLOG)$")
+_TITLE_PARTS = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")
+
+
+def blog_owner(title: str | None, lines: list[str]) -> list[str]:
+    """The owner of a blog on a Chinese blog platform: "X的博客" in the head or the <title>,
+    or the part of the <title> just before the platform's name."""
+    parts = _TITLE_PARTS.split(title) if title else []
+    for text in (*parts, *lines[:40]):
+        match = _BLOG_OWNER.match(text.strip())
+        if match and _acceptable_nickname(match.group(1).strip()):
+            return [match.group(1).strip()]
+    if len(parts) >= 3 and _BLOG_PLATFORM.search(parts[-1]):
+        owner = parts[-2].strip()
+        if _acceptable_nickname(owner) and len(owner) < len(max(parts, key=len)):
+            return [owner]
+    return []
+
+
 _STANDALONE_NAMES = re.compile(rf"^[{HAN}]{{2,3}}(?:[、 ][{HAN}]{{2,3}}){{0,3}}$")
 
 

@@ -15,7 +15,9 @@ from .pagetext import COMMENT_HEADING, SKIP_TAGS
 BYLINE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:author|authors|byline|by-line|autor|autoren|autorin|auteur|autore|firma|forfatter|"
     r"writer|reporter|verfasser|creator|signature|article-source|journalist|redakteur|kicker-author|"
-    r"AuthorName|authorName|byl)(?:$|[\s_-]|name|s\b)",
+    r"AuthorName|authorName|byl|"
+    # Forum software's post header: Discuz's "authi", phpBB's "postauthor".
+    r"authi|postauthor)(?:$|[\s_-]|name|s\b)",
     re.IGNORECASE,
 )
 # Containers whose author names belong to something else (comments, teasers, bios).
@@ -77,7 +79,7 @@ def _after_comment_heading(node: HtmlElement) -> bool:
 # makes a Python walk over every element of a large page slow.
 _MARKER_ATTRS = etree.XPath(".//@class|.//@id|.//@rel|.//@itemprop")
 BYLINE_HINT = re.compile(
-    r"author|autor|byl|by-line|auteur|firma|forfatter|writer|reporter|verfasser|creator|"
+    r"author|authi|autor|byl|by-line|auteur|firma|forfatter|writer|reporter|verfasser|creator|"
     r"signature|article-source|journalist|redakteur",
     re.IGNORECASE,
 )
