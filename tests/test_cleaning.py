@@ -286,3 +286,46 @@ def test_chinese_article_sentences_are_not_disclaimers() -> None:
     assert not chrome_line_rule(sentence)
     assert not end_marker_rule(sentence)
     assert not chrome_line_rule("他說：「我們會盡快公布調查結果。」")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Das könnte Dich auch interessieren",
+        "Das Thema könnte dich auch interessieren:",
+        "Ähnliche Beiträge",
+        "Verwandte Themenbereiche",
+        "Vous aimerez aussi",
+    ],
+)
+def test_related_headings_in_more_languages_end_the_article(line: str) -> None:
+    assert end_marker_rule(line) == "related-heading"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tu suscripción se está usando en otro dispositivo",
+        "Create an account or sign in to continue: subscribers get unlimited access.",
+        "Jetzt Digital-Abo abschließen und weiterlesen",
+        "Informieren Sie sich: Testen Sie für zwei Wochen die gedruckte Zeitung.",
+        "War der Artikel nützlich?",
+        "Was this article helpful?",
+        "Get the latest news to your phone. Join us on WhatsApp",
+        "Durch die weitere Nutzung der Seite stimmst du der Verwendung zu.",
+    ],
+)
+def test_subscription_feedback_and_consent_prompts_are_chrome(line: str) -> None:
+    assert chrome_line_rule(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "If someone's already reported this number, they may be willing to pay a big premium.",
+        "The streaming service said its subscribers rose by two million in the quarter.",
+        "Die Zeitung hat nach zwei Wochen Streik wieder erscheinen können, sagte der Verlag.",
+    ],
+)
+def test_article_sentences_about_subscribers_are_not_prompts(line: str) -> None:
+    assert chrome_line_rule(line) is None

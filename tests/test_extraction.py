@@ -484,3 +484,25 @@ def test_deeply_nested_script_json_does_not_drop_the_article() -> None:
     )
     article = extract(page.encode())
     assert _PROSE[0] in article.text
+
+
+def test_contents_list_does_not_split_the_intro_from_the_body() -> None:
+    """A guide's table of contents (links into the page) sits between its intro and its
+    sections; the intro stays, the contents list goes."""
+    intro = "".join(f"<p>{p}</p>" for p in _PROSE[:2])
+    contents = (
+        "<ol>"
+        + "".join(
+            f"<li><a href='#part{n}'>Part {n}: a long section title for the guide</a></li>"
+            for n in range(12)
+        )
+        + "</ol>"
+    )
+    sections = "".join(
+        f"<h2 id='part{n}'>Part {n}</h2><p>{_PROSE[2]} {_PROSE[3]} {n}</p>" for n in range(6)
+    )
+    page = f"<html><body><article>{intro}{contents}{sections}</article></body></html>"
+    article = extract(page.encode())
+    assert _PROSE[0] in article.text and _PROSE[1] in article.text
+    assert "a long section title" not in article.text
+    assert f"{_PROSE[3]} 5" in article.text

@@ -52,6 +52,7 @@ class Block:
     cjk: bool = False
     image: HtmlElement | None = None
     links: int = 0  # number of <a> elements in the block
+    anchor_links: int = 0  # of which point into the page itself (href="#..."): a contents list
 
     @property
     def link_density(self) -> float:
@@ -79,6 +80,7 @@ class _Builder:
         self.markup: list[str] = []
         self.link_chars = 0
         self.links = 0
+        self.anchor_links = 0
         self.pending_images: list[Block] = []  # images met mid-paragraph, emitted after it
         self.open_inline: list[tuple[str, str]] = []  # (tag, opening markup)
 
@@ -115,12 +117,14 @@ class _Builder:
                     list_tag=list_tag,
                     cjk=is_cjk_text(text),
                     links=self.links,
+                    anchor_links=self.anchor_links,
                 )
             )
         self.blocks.extend(self.pending_images)
         self.pending_images = []
         self.text = []
         self.links = 0
+        self.anchor_links = 0
         self.markup = [opening for _, opening in self.open_inline]
         self.link_chars = 0
 
@@ -285,6 +289,9 @@ def _walk(
         child_in_link = in_link or (tag == "a" and not _wraps_article(child))
         if tag == "a":
             builder.links += 1
+            href = child.get("href") or ""
+            if href.startswith("#") and len(href) > 1 and href[1] != "!":
+                builder.anchor_links += 1  # "#" alone (or "#!") is a script button
         keep = tag in _KEEP_INLINE
         if keep:
             builder.open_tag(tag, _opening(child))

@@ -52,6 +52,10 @@ def classify(block: Block, rules: ChromeRules, options: BodyOptions) -> ScoredBl
         return ScoredBlock(block, BAD, -float(block.chars), rule)
     density = block.link_density
     if density > options.bad_link_density and block.kind != "table":
+        if block.anchor_links and 2 * block.anchor_links >= block.links:
+            # A table of contents (links into the page itself) is dropped, but it is part of
+            # the article: it must not split the intro above it from the body below.
+            return ScoredBlock(block, BAD, 0.0, "contents")
         return ScoredBlock(block, BAD, -float(block.link_chars), "link-density")
     own = block.chars - block.link_chars
     edge_rule = edge_line_rule(block.text, rules)
