@@ -18,9 +18,9 @@ from pipeline.runlock import SourceLock, source_lock_key
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSMILL = [sys.executable, "-m", "pipeline.cli"]
-# Slow enough that a crawl of the small "syndicate" site is still running while the test
-# starts a second one (about 9 requests, one at a time, 2 s apart).
-SLOW = ["-s", "DOWNLOAD_DELAY=2", "-s", "AUTOTHROTTLE_ENABLED=False"]
+# Slow enough that a crawl of the small "syndicate" site (about 9 requests, one at a time,
+# 10 s apart) is still running while two more crawl processes start on a busy machine.
+SLOW = ["-s", "DOWNLOAD_DELAY=10", "-s", "AUTOTHROTTLE_ENABLED=False"]
 SLOW += ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "NEWSMILL_INCREMENTAL=False"]
 
 
@@ -48,13 +48,13 @@ def test_one_holder_at_a_time_and_release_frees_it(database_url: str) -> None:
             lock.release()
 
 
-def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(condition, timeout: float, what: str, log: Path | None = None) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
+    pytest.fail(f"timed out waiting for {what}" + (f": {log.read_text()[-2000:]}" if log else ""))
 
 
 @pytest.mark.slow
@@ -72,7 +72,7 @@ def test_overlapping_crawl_is_skipped_and_kill_9_frees_the_lock(
     probe = SourceLock(database_url, "syndicate")
     first = subprocess.Popen([*crawl, *SLOW], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: probe.holder() is not None, 60, "the first crawl to take the lock")
+        _wait_for(lambda: probe.holder() is not None, 120, "the first crawl to take the lock")
 
         # A second crawl of the source is refused in one line and recorded as skipped.
         second = subprocess.run(crawl, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -101,7 +101,7 @@ def test_overlapping_crawl_is_skipped_and_kill_9_frees_the_lock(
                 text=True,
             )
         waiting = "waiting for the running crawl of source 'syndicate' to end (run 1 "
-        _wait_for(lambda: waiting in log.read_text(), 60, "the second crawl to wait")
+        _wait_for(lambda: waiting in log.read_text(), 120, "the second crawl to wait", log)
         assert first.poll() is None, "the first crawl ended before it could be killed"
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
