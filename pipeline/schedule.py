@@ -215,7 +215,8 @@ class CrawlScheduler:
         code = process.returncode
         lines = [line for line in (output or "").splitlines() if line.strip()]
         if code == 0:
-            logger.info("%s: crawl finished in %.1fs", name, elapsed)
+            ended = "stopped" if self._stopping else "finished"
+            logger.info("%s: crawl %s in %.1fs", name, ended, elapsed)
         elif code == EXIT_SKIPPED:
             logger.info("%s: %s", name, lines[-1] if lines else "skipped: already running")
         else:
