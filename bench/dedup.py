@@ -6,7 +6,7 @@ other chrome, a dateline, a credit line, a new headline, 10 % and 25 % cut from 
 paragraphs reordered, an editor's note, and the usual syndication edit: dateline + credit
 line + last paragraph dropped) and hard negatives (another article of the same site wrapped in
 the same chrome, a brief that shares the lead sentence, a follow-up that quotes the lead and
-goes on with other news). Every (original, variant) and (original, negative) pair is scored by
+goes on with other news, a new story that reuses this one's background half). Every (original, variant) and (original, negative) pair is scored by
 Newsmill's story rule (``pipeline.dedup.minhash``: a shared LSH band and an estimated Jaccard
 >= STORY_SIMILARITY) and by datasketch's MinHashLSH (128 permutations, threshold 0.7, the same
 shingles), side by side per language.
@@ -50,7 +50,7 @@ POSITIVE_KINDS = (
     "editors_note",
     "syndicated",
 )
-NEGATIVE_KINDS = ("same_site", "brief", "follow_up")
+NEGATIVE_KINDS = ("same_site", "brief", "follow_up", "background")
 
 _CHROME_TOP = [
     "Home | News | World | Business | Sport | Opinion",
@@ -189,6 +189,20 @@ def negatives(
     yield "brief", "\n".join([first_sentence, *brief[:2]])
     follow = paragraphs(rng.choice(same_language).text)
     yield "follow_up", "\n".join([follow[0], first_sentence, *follow[1:]])
+    # A new story that reuses the background half of this one (a site's explainer
+    # paragraphs under a new lead): it shares whole paragraphs, and is still another story.
+    # As much new text as reused: J about 1/3, whatever the two articles' lengths.
+    own = paragraphs(doc.text)
+    reused = own[len(own) // 2 :]
+    budget = len(shingle_tokens(normalize_text("\n".join(reused))))
+    fresh: list[str] = []
+    while budget > 0:  # paragraphs of other articles, none twice (a repeat adds no shingle)
+        for paragraph in paragraphs(rng.choice(same_language).text):
+            if budget <= 0:
+                break
+            fresh.append(paragraph)
+            budget -= len(shingle_tokens(normalize_text(paragraph)))
+    yield "background", "\n".join([*fresh, *reused])
 
 
 def shingles_for_datasketch(text: str) -> set[bytes]:

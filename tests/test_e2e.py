@@ -97,6 +97,32 @@ def test_demo_stores_every_article_once_without_chrome(
     assert near and {(urlsplit(c).path, urlsplit(o).path) for c, o in marked} == near
     assert re.search(rf"near copies \(stored\)\s+{len(near)}\b", result.stdout), result.stdout
 
+    # Stories: the edited copy is in its original's story; every other article has a story
+    # of its own; an exact copy from another site is a sighting with its own title and date.
+    with clean_db.connect() as conn:
+        story = dict(conn.execute(text("SELECT canonical_url, story_id FROM articles")).all())
+        sightings = {
+            urlsplit(url).path: (urlsplit(original).path, title, published, source)
+            for url, original, title, published, source in conn.execute(
+                text(
+                    "SELECT g.url, a.canonical_url, g.title, g.published, s.name FROM sightings g"
+                    " JOIN articles a ON a.id = g.article_id"
+                    " LEFT JOIN sources s ON s.id = g.source_id"
+                )
+            )
+        }
+    by_path = {urlsplit(u).path: sid for u, sid in story.items()}
+    assert None not in by_path.values()
+    for copy, original in near:
+        assert by_path[copy] == by_path[original]
+    assert len(set(by_path.values())) == len(by_path) - len(near)
+    copies = {a.path: a for a in web_manifest.articles("syndicate") if a.duplicate_of}
+    assert copies
+    for path, copy in copies.items():
+        original_path, title, published, source = sightings[path]
+        assert original_path == copy.duplicate_of[1]
+        assert (title, published, source) == (copy.title, copy.published, "syndicate")
+
 
 def test_two_concurrent_crawls_store_each_article_exactly_once(
     clean_db: Engine,
