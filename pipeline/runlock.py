@@ -25,7 +25,10 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.settings import BaseSettings
+from scrapy.utils.conf import build_component_list
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import load_object
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
@@ -159,6 +162,19 @@ class SourceLock:
         self.engine.dispose()
 
 
+def _uses_database(settings: BaseSettings) -> bool:
+    """Whether the crawl keeps crawl state or stores articles (a test collecting raw pages
+    with its own ITEM_PIPELINES does neither, and needs no database for a lock)."""
+    if settings.getbool("NEWSMILL_INCREMENTAL"):
+        return True
+    if not settings.getbool("NEWSMILL_STORE_ENABLED"):
+        return False
+    from pipeline.pipelines.store import StorePipeline
+
+    stages = build_component_list(settings.getwithbase("ITEM_PIPELINES"))
+    return any(load_object(stage) is StorePipeline for stage in stages)
+
+
 class SourceLockExtension:
     """Holds the source's lock while a source crawl runs (NEWSMILL_SOURCE_LOCK)."""
 
@@ -174,9 +190,7 @@ class SourceLockExtension:
         settings = crawler.settings
         if not settings.getbool("NEWSMILL_SOURCE_LOCK"):
             raise NotConfigured("NEWSMILL_SOURCE_LOCK is off")
-        if not (
-            settings.getbool("NEWSMILL_STORE_ENABLED") or settings.getbool("NEWSMILL_INCREMENTAL")
-        ):
+        if not _uses_database(settings):
             raise NotConfigured("a crawl that uses no database has nothing to overlap on")
         return cls(
             crawler,
