@@ -367,6 +367,18 @@ def test_a_full_pipeline_recrawl_updates_only_the_changed_article(
             text("SELECT text FROM articles WHERE url LIKE :path"), {"path": f"%{changing.path}"}
         ).scalar_one()
     assert changing.sentence_after_advance and changing.sentence_after_advance in stored_text
+    # The text it replaced is kept as a version, with the size of the change.
+    with clean_db.connect() as conn:
+        versions = conn.execute(
+            text(
+                "SELECT v.text, v.words_added FROM article_versions v"
+                " JOIN articles a ON a.id = v.article_id WHERE a.url LIKE :path"
+            ),
+            {"path": f"%{changing.path}"},
+        ).all()
+    assert len(versions) == 1 and versions[0][1] > 0
+    assert changing.sentence_after_advance not in versions[0][0]
+    assert changing.sentence in versions[0][0]
 
 
 def test_open_crawl_state_explains_what_is_missing(
