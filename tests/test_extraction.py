@@ -506,3 +506,39 @@ def test_contents_list_does_not_split_the_intro_from_the_body() -> None:
     assert _PROSE[0] in article.text and _PROSE[1] in article.text
     assert "a long section title" not in article.text
     assert f"{_PROSE[3]} 5" in article.text
+
+
+def _story(n: int) -> str:
+    return (
+        f"Story {n} reports, with all the detail a reader needs, how the town's plans changed "
+        f"this week and what the council, the residents and the engineers said about them."
+    )
+
+
+def test_headline_and_summary_list_beside_the_article_is_not_body() -> None:
+    """A 'latest headlines' module of <dt> link + <dd> summary pairs next to the article: its
+    summaries are teasers, however well written, and must not drag the body up a level."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE[:2])
+    teasers = "".join(
+        f"<dt><a href='/s{n}'>Headline of another story {n}</a></dt><dd>{_story(n)}</dd>"
+        for n in range(4)
+    )
+    page = f"""<html><body><div id="content"><div id="left"><h1>Bridge closes</h1>
+      {paragraphs}</div><div id="right"><h3>Latest headlines</h3><dl>{teasers}</dl></div>
+      </div></body></html>"""
+    article = extract(page.encode())
+    assert _PROSE[0] in article.text and _PROSE[1] in article.text
+    assert "Story 2 reports" not in article.text
+
+
+def test_ranked_list_article_keeps_its_linked_items() -> None:
+    """A ranked list whose items start with a linked headline IS the article."""
+    items = "".join(
+        f"<h2><a href='/place{n}'>{n}. A place worth visiting number {n}</a></h2>"
+        f"<p>{_story(n)} {_PROSE[n % 4]}</p>"
+        for n in range(1, 7)
+    )
+    page = f"<html><body><article><p>{_PROSE[0]}</p>{items}</article></body></html>"
+    article = extract(page.encode())
+    for n in range(1, 7):
+        assert f"Story {n} reports" in article.text

@@ -30,6 +30,7 @@ from pipeline.extraction.scoring import (
     BodyOptions,
     ScoredBlock,
     classify,
+    demote_teaser_runs,
     demote_teasers,
 )
 
@@ -90,6 +91,7 @@ def select_body(
     options = options or BodyOptions()
     scored = [classify(block, rules, options) for block in blocks]
     demote_teasers(scored)
+    demote_teaser_runs(scored)
     if find_container and any(item.label == GOOD for item in scored):
         container = choose_container(scored, root)
         cache: dict[HtmlElement, bool] = {}

@@ -92,6 +92,67 @@ def demote_teasers(scored: list[ScoredBlock]) -> None:
             item.weight = -0.5 * item.weight
 
 
+def demote_teaser_runs(scored: list[ScoredBlock]) -> None:
+    """A short paragraph right after a linked headline, with no second paragraph before the
+    next headline, is a teaser when three or more such pairs share one parent element: a
+    "latest headlines" list (dt/dd pairs, headline + summary) whose summaries sit outside the
+    headline's own card. A ranked-list article has longer items, so it is left alone."""
+    groups: dict[HtmlElement, list[int]] = {}
+    previous: ScoredBlock | None = None
+    for index, item in enumerate(scored):
+        if item.block.kind in ("img", "caption"):
+            continue
+        if (
+            item.label == GOOD
+            and previous is not None
+            and _is_headline_link(previous)
+            and item.block.chars < _TEASER_MAX_CHARS
+            and not _next_is_paragraph(scored, index)
+        ):
+            parent = item.block.owner.getparent()
+            if parent is not None and previous.block.owner.getparent() is parent:
+                groups.setdefault(parent, []).append(index)
+        previous = item
+    paragraphs_under: dict[HtmlElement, int] = {}
+    for item in scored:
+        if item.label == GOOD:
+            parent = item.block.owner.getparent()
+            if parent in groups:
+                paragraphs_under[parent] = paragraphs_under.get(parent, 0) + 1
+    for parent, members in groups.items():
+        # Only a list made of nothing but headline + summary pairs: article paragraphs that
+        # happen to follow a linked line stand among other paragraphs.
+        if len(members) < 3 or paragraphs_under[parent] > len(members):
+            continue
+        for index in members:
+            item = scored[index]
+            item.label = BAD
+            item.rule = "teaser"
+            item.weight = -0.5 * item.weight
+
+
+# A teaser summary is a sentence or two; an item of a ranked-list article runs longer.
+_TEASER_MAX_CHARS = 300
+
+
+def _is_headline_link(item: ScoredBlock) -> bool:
+    block = item.block
+    return (
+        item.rule == "link-density"
+        and block.links >= 1
+        and block.chars <= 200
+        and not block.text.startswith(("http://", "https://", "www."))
+    )
+
+
+def _next_is_paragraph(scored: list[ScoredBlock], index: int) -> bool:
+    for item in scored[index + 1 : index + 4]:
+        if item.block.kind in ("img", "caption"):
+            continue
+        return item.label == GOOD
+    return False
+
+
 def _in_teaser_card(owner: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
     ancestor: HtmlElement | None = owner
     for _ in range(5):
