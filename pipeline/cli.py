@@ -144,6 +144,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return EXIT_SKIPPED
     # Scrapy's own open-to-close time: the duration recorded in crawl_runs too.
     _print_summary(stats, stats.get("elapsed_time_seconds", time.monotonic() - started))
+    if stats.get("newsmill/unwritable"):
+        from pipeline.pipelines.store import unwritable_message
+
+        raise NewsmillError(unwritable_message(int(stats["newsmill/unwritable"])))
     return 0
 
 

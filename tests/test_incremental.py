@@ -54,26 +54,40 @@ INCREMENTAL = {
 
 
 @pytest.mark.parametrize(
-    ("status", "stored", "published", "expected"),
+    ("status", "stored", "published", "reason", "expected"),
     [
-        (200, True, NOW - DAY, NOW - 2 * HOUR + 6 * HOUR),  # recent article: every 6 h
-        (200, True, NOW - 10 * DAY, None),  # old article: never again
-        (304, False, NOW - DAY, NOW - 2 * HOUR + 6 * HOUR),  # 304 keeps the article's schedule
-        (None, False, None, NOW - 2 * HOUR),  # network error: next run
-        (503, False, None, NOW - 2 * HOUR),
-        (429, False, None, NOW - 2 * HOUR),
-        (404, False, None, NOW - 2 * HOUR + 30 * DAY),
-        (200, False, None, NOW - 2 * HOUR + 7 * DAY),  # fetched, not an article
+        (200, True, NOW - DAY, None, NOW - 2 * HOUR + 6 * HOUR),  # recent article: every 6 h
+        (200, True, NOW - 10 * DAY, None, None),  # old article: never again
+        (304, False, NOW - DAY, None, NOW - 2 * HOUR + 6 * HOUR),  # 304 keeps the schedule
+        (None, False, None, None, NOW - 2 * HOUR),  # network error: next run
+        (503, False, None, None, NOW - 2 * HOUR),
+        (429, False, None, None, NOW - 2 * HOUR),
+        (404, False, None, None, NOW - 2 * HOUR + 30 * DAY),
+        (200, False, None, "no_article", NOW - 2 * HOUR + 7 * DAY),  # fetched, not an article
+        # Fetched, but its fate never recorded (the run died before the article was stored,
+        # or the database refused the row): due on the next run, not in a week.
+        (200, False, None, None, NOW - 2 * HOUR),
+        (200, False, None, "storage_failed", NOW - 2 * HOUR),
     ],
 )
 def test_due_at(
-    status: int | None, stored: bool, published: datetime | None, expected: datetime | None
+    status: int | None,
+    stored: bool,
+    published: datetime | None,
+    reason: str | None,
+    expected: datetime | None,
 ) -> None:
     fetched = NOW - 2 * HOUR
-    assert (
-        due_at(fetched, status=status, stored=stored, published=published, now=NOW, policy=POLICY)
-        == expected
+    due = due_at(
+        fetched,
+        status=status,
+        stored=stored,
+        published=published,
+        now=NOW,
+        policy=POLICY,
+        reason=reason,
     )
+    assert due == expected
 
 
 @pytest.mark.parametrize(
@@ -134,6 +148,12 @@ def test_plan_fetch_new_known_and_due_urls() -> None:
 
     failed = KnownUrl(url, status=None, fetched_at=NOW - HOUR)
     assert plan_fetch(url, failed, NOW, POLICY) is not None
+
+    # Fetched, never stored (the run died first): fetched again, and without validators, as
+    # a 304 would keep the page out of the database.
+    unstored = KnownUrl(url, status=200, fetched_at=NOW - HOUR, etag='"v1"', last_modified="x")
+    plan = plan_fetch(url, unstored, NOW, POLICY)
+    assert plan is not None and plan.headers == {}
 
 
 # --- the state in PostgreSQL ---------------------------------------------------------------------

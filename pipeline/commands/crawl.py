@@ -50,11 +50,17 @@ class Command(crawl.Command):
         except NewsmillError as exc:
             self._refuse(exc)
             return
-        running = self.crawler_process.crawl(self._create_crawler(args[0]), **opts.spargs)
+        crawler = self._create_crawler(args[0])
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
         self._watch(running)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed or self.refused:
             self.exitcode = 1
+        elif lost := crawler.stats.get_value("newsmill/unwritable"):
+            # The store stage stopped the crawl: articles could be neither stored nor spooled.
+            from pipeline.pipelines.store import unwritable_message
+
+            self._refuse(NewsmillError(unwritable_message(int(lost))))
 
     def _refuse(self, exc: NewsmillError) -> None:
         self.refused = True

@@ -14,6 +14,9 @@ from typing import Any, Protocol, Self
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.settings import BaseSettings
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
 
 from pipeline.crawlstate.configure import open_crawl_state
 from pipeline.crawlstate.repository import CrawlStateRepository, ParkedRequest
@@ -32,11 +35,27 @@ class IncrementalSpider(Protocol):
     def parked_requests(self, parked: list[ParkedRequest]) -> Iterable[Request]: ...
 
 
+def stores_articles(settings: BaseSettings) -> bool:
+    """Whether this crawl's item pipelines end in Newsmill's store stage."""
+    if not settings.getbool("NEWSMILL_STORE_ENABLED"):
+        return False
+    from pipeline.pipelines.store import StorePipeline
+
+    for path in build_component_list(settings.getwithbase("ITEM_PIPELINES")):
+        component = load_object(path) if isinstance(path, str) else path
+        if isinstance(component, type) and issubclass(component, StorePipeline):
+            return True
+    return False
+
+
 class CrawlStateExtension:
     def __init__(self, crawler: Crawler, spider: IncrementalSpider, state: CrawlStateRepository):
         self.crawler = crawler
         self.spider = spider
         self.state = state
+        # With the store stage, "stored" is marked by the article writer in the transaction
+        # that stores the page; an item that left the pipelines is not yet in the database.
+        self.mark_scraped_stored = not stores_articles(crawler.settings)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
@@ -56,7 +75,7 @@ class CrawlStateExtension:
         return cls(crawler, spider, state)
 
     def item_scraped(self, item: Any, **kwargs: Any) -> None:
-        if isinstance(item, PageItem):
+        if self.mark_scraped_stored and isinstance(item, PageItem):
             article = item.article
             published = article.published if article else item.hints.get("published")
             self.state.record_outcome(

@@ -9,7 +9,10 @@ Pure functions of what the database knows about a URL (``KnownUrl``) and the rec
   If-Modified-Since; older stored articles are never fetched again;
 - a page fetched but not stored (no article text, not HTML) is retried after
   ``dropped_recheck_hours``; 404/410 and other 4xx after ``gone_recheck_hours``;
-- a network error or 5xx/429 is retried on the next run.
+- a network error or 5xx/429 is retried on the next run;
+- a page fetched whose fate was never recorded (the run died, or the database refused or
+  could not take the article) is fetched again on the next run: "stored" is only ever
+  recorded in the transaction that stores the article.
 """
 
 from __future__ import annotations
@@ -61,6 +64,11 @@ class KnownUrl:
 PERSISTENT_ERRORS = frozenset({"too_large", "redirect_loop"})
 
 
+# Drop reasons that say nothing about the page itself (the storage failed it): like a page
+# whose outcome was never recorded, it is due on the next run.
+TRANSIENT_REASONS = frozenset({"storage_failed", "storage_unavailable"})
+
+
 @dataclass(frozen=True, slots=True)
 class FetchPlan:
     url: str
@@ -92,6 +100,13 @@ def due_at(
         return fetched_at + timedelta(hours=policy.dropped_recheck_hours)
     if status is None or status >= 500 or status == 429:
         return fetched_at  # transient: due on the next run
+    if (
+        not stored
+        and status < 400
+        and status != 304
+        and (reason is None or reason in TRANSIENT_REASONS)
+    ):
+        return fetched_at  # fetched, but never judged or never stored: due on the next run
     if stored or status == 304:
         if is_recent(published, now, policy):
             return fetched_at + timedelta(hours=policy.recheck_interval_hours)
@@ -133,6 +148,8 @@ def plan_fetch(
     return FetchPlan(
         url=url,
         recheck=True,
-        headers=conditional_headers(known.etag, known.last_modified),
+        # Validators only for a page we have: a 304 for a page never stored would keep it
+        # out of the database for good.
+        headers=conditional_headers(known.etag, known.last_modified) if known.stored else {},
         published=reference,
     )

@@ -8,17 +8,19 @@ fetch is decided by the pure rules in ``pipeline.crawlstate.policy``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import secrets
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from pipeline.crawlstate.policy import (
     ArticleCandidate,
@@ -27,6 +29,8 @@ from pipeline.crawlstate.policy import (
     RecheckPolicy,
     plan_fetch,
 )
+from pipeline.db.locks import CLAIM_OWNER_CLASS
+from pipeline.db.pgtext import repaired
 from pipeline.dedup.urls import DEFAULT_TRACKING_PARAMS, canonical_url
 
 logger = logging.getLogger(__name__)
@@ -63,9 +67,17 @@ _LOOKUP = text(
 )
 
 # Claim URLs for this run. A row already claimed by another run that has not fetched it yet
-# (and whose claim is not stale) is left alone: that run will fetch it.
+# is left alone while that run is alive (its owner session holds its advisory lock) and its
+# claim is not stale: that run will fetch it. A claim of a run that died (kill -9, a lost
+# connection) is taken over at once.
 _CLAIM = text(
     """
+    WITH live AS (
+        SELECT l.objid::text AS owner FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          AND l.classid::bigint = :owner_class
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    )
     INSERT INTO crawl_state AS s (url, source, first_seen, claimed_by, claimed_at)
     SELECT u, :source, :now, :run, :now FROM unnest(CAST(:urls AS text[])) AS u
     ON CONFLICT (url) DO UPDATE
@@ -73,7 +85,8 @@ _CLAIM = text(
             source = COALESCE(s.source, EXCLUDED.source), parked = NULL
         WHERE s.claimed_by IS DISTINCT FROM EXCLUDED.claimed_by
           AND (s.claimed_at IS NULL OR s.claimed_at < :stale
-               OR (s.fetched_at IS NOT NULL AND s.fetched_at >= s.claimed_at))
+               OR (s.fetched_at IS NOT NULL AND s.fetched_at >= s.claimed_at)
+               OR split_part(s.claimed_by, '.', 1) NOT IN (SELECT owner FROM live))
     RETURNING url
     """
 )
@@ -109,21 +122,28 @@ _RELEASE = text(
     "WHERE url = ANY(CAST(:urls AS text[])) AND claimed_by = :run"
 )
 
+# A fetch is recorded on the crawler's schedule, which may be after the article writer has
+# already committed the page and marked it stored (with the page's later fetch time): an
+# older fetch record then changes nothing but the count.
 _RECORD_FETCH = text(
     """
     INSERT INTO crawl_state AS s (url, source, first_seen, claimed_by, claimed_at, fetched_at,
                                   status, etag, last_modified, fetch_count, drop_reason)
     VALUES (:url, :source, :now, :run, :now, :now, :status, :etag, :last_modified, 1, :reason)
     ON CONFLICT (url) DO UPDATE SET
-        fetched_at = EXCLUDED.fetched_at,
-        status = EXCLUDED.status,
-        drop_reason = EXCLUDED.drop_reason,
-        etag = CASE WHEN EXCLUDED.status = 304 THEN s.etag ELSE EXCLUDED.etag END,
-        last_modified = CASE WHEN EXCLUDED.status = 304 THEN s.last_modified
-                             ELSE EXCLUDED.last_modified END,
         fetch_count = s.fetch_count + 1,
+        fetched_at = GREATEST(s.fetched_at, EXCLUDED.fetched_at),
+        status = CASE WHEN s.fetched_at > EXCLUDED.fetched_at THEN s.status
+                      ELSE EXCLUDED.status END,
+        drop_reason = CASE WHEN s.fetched_at > EXCLUDED.fetched_at THEN s.drop_reason
+                           ELSE EXCLUDED.drop_reason END,
+        etag = CASE WHEN s.fetched_at > EXCLUDED.fetched_at OR EXCLUDED.status = 304 THEN s.etag
+                    ELSE EXCLUDED.etag END,
+        last_modified = CASE WHEN s.fetched_at > EXCLUDED.fetched_at OR EXCLUDED.status = 304
+                             THEN s.last_modified ELSE EXCLUDED.last_modified END,
         -- 304 keeps the page as it was stored; any other answer is judged afresh.
-        stored = CASE WHEN EXCLUDED.status = 304 THEN s.stored ELSE false END
+        stored = CASE WHEN s.fetched_at > EXCLUDED.fetched_at OR EXCLUDED.status = 304
+                      THEN s.stored ELSE false END
     """
 )
 
@@ -162,7 +182,9 @@ class CrawlStateRepository:
         self.tracking = tracking
         self.source = source
         self.policy = policy
-        self.run_id = uuid.uuid4().hex
+        # This run's claims are void once this owner's session ends, however the run ends.
+        self._owner = ClaimOwner(engine)
+        self.run_id = self._owner.run_id
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
         # Buffers are flushed every flush_rows rows or flush_seconds, so they stay small.
@@ -221,6 +243,7 @@ class CrawlStateRepository:
                         "run": self.run_id,
                         "now": now,
                         "stale": stale,
+                        "owner_class": CLAIM_OWNER_CLASS,
                     },
                 ).scalars()
             )
@@ -249,7 +272,9 @@ class CrawlStateRepository:
                 "url": request.url,
                 "run": self.run_id,
                 "parked": json.dumps(
-                    {"hints": request.hints, "headers": request.headers, "depth": request.depth},
+                    repaired(
+                        {"hints": request.hints, "headers": request.headers, "depth": request.depth}
+                    ),
                     default=_json_default,
                 ),
             }
@@ -292,8 +317,9 @@ class CrawlStateRepository:
             "run": self.run_id,
             "now": datetime.now(UTC),
             "status": status,
-            "etag": headers.get("etag"),
-            "last_modified": headers.get("last-modified"),
+            # A header may carry a NUL, which PostgreSQL text refuses (and the whole flush).
+            "etag": repaired(headers.get("etag")),
+            "last_modified": repaired(headers.get("last-modified")),
             "reason": reason,
         }
         self._maybe_flush()
@@ -336,7 +362,9 @@ class CrawlStateRepository:
         """
         if not self._fetches and not self._outcomes:
             return
-        fetches, outcomes = list(self._fetches.values()), self._outcomes
+        # In URL order, so concurrent writers of the same rows take their locks in one order.
+        fetches = sorted(self._fetches.values(), key=lambda row: row["url"])
+        outcomes = self._outcomes
         self._last_flush = time.monotonic()
         try:
             with self.engine.begin() as conn:
@@ -371,6 +399,7 @@ class CrawlStateRepository:
         except DBAPIError as exc:
             logger.warning("claims of run %s not released: %s", self.run_id, exc.orig or exc)
         finally:
+            self._owner.close()
             self.engine.dispose()
 
     def _maybe_flush(self) -> None:
@@ -383,6 +412,35 @@ class CrawlStateRepository:
             return canonical_url(url, self.tracking)
         except ValueError:
             return url
+
+
+class ClaimOwner:
+    """A run's liveness: a session-level advisory lock on a connection of its own.
+
+    The run id names the lock's key, so any other run can see in ``pg_locks`` whether the
+    run holding a claim is still alive; the server drops the lock when the session ends
+    (a killed process's socket closes at once; TCP keepalives catch a vanished machine).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = create_engine(engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self._conn = self._engine.connect()
+        for _ in range(16):
+            key = secrets.randbelow(2**31 - 2) + 1  # a positive int4: pg_locks shows it as is
+            taken = self._conn.execute(
+                text("SELECT pg_try_advisory_lock(:owner_class, :key)"),
+                {"owner_class": CLAIM_OWNER_CLASS, "key": key},
+            ).scalar()
+            if taken:
+                break
+        else:  # pragma: no cover - 16 collisions in 2**31 keys
+            raise RuntimeError("no free claim owner key")
+        self.run_id = f"{key}.{secrets.token_hex(8)}"
+
+    def close(self) -> None:
+        with contextlib.suppress(DBAPIError):
+            self._conn.close()
+        self._engine.dispose()
 
 
 def _json_default(value: Any) -> Any:

@@ -160,6 +160,42 @@ FROM found WHERE a.id = found.id AND found.original <> a.id
 RETURNING a.id, found.original
 """
 
+# The crawl state says "stored" in the transaction that stores the article, never before:
+# a crash, a full disk or a rejected row between the two would otherwise leave a page
+# remembered as stored that is not in the database, and later runs would skip it for good.
+# The fetch facts go only forward in time (the crawler records its fetch on its own
+# schedule, before or after this commit).
+_STATE_STORED = """
+WITH page AS (
+    SELECT DISTINCT ON (u.url) u.*
+    FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::smallint[], %s::text[],
+                %s::text[], %s::timestamptz[])
+        AS u(url, source, fetched_at, status, etag, last_modified, published)
+    ORDER BY u.url, u.fetched_at DESC NULLS LAST
+), marked AS (
+    UPDATE crawl_state s SET
+        stored = true,
+        drop_reason = NULL,
+        published = COALESCE(p.published, s.published, now()),
+        fetched_at = GREATEST(s.fetched_at, p.fetched_at),
+        status = CASE WHEN s.fetched_at IS NULL OR p.fetched_at >= s.fetched_at
+                      THEN p.status ELSE s.status END,
+        etag = CASE WHEN s.fetched_at IS NULL OR p.fetched_at >= s.fetched_at
+                    THEN p.etag ELSE s.etag END,
+        last_modified = CASE WHEN s.fetched_at IS NULL OR p.fetched_at >= s.fetched_at
+                             THEN p.last_modified ELSE s.last_modified END
+    FROM page p WHERE s.url = p.url
+    RETURNING s.url
+)
+INSERT INTO crawl_state AS s (url, source, first_seen, fetched_at, status, etag, last_modified,
+                              fetch_count, stored, published)
+SELECT p.url, p.source, now(), p.fetched_at, p.status, p.etag, p.last_modified, 1, true,
+       COALESCE(p.published, now())
+FROM page p WHERE p.url NOT IN (SELECT url FROM marked)
+ORDER BY p.url
+ON CONFLICT (url) DO UPDATE SET stored = true, drop_reason = NULL
+"""
+
 _INSERT_SOURCES = """
 INSERT INTO sources (name) SELECT unnest(%s::text[]) AS name ORDER BY name
 ON CONFLICT (name) DO NOTHING
@@ -363,6 +399,7 @@ def _write_batch(
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (NEAR_DUPLICATE_LOCK,))
             cur.execute(_MARK_NEAR_DUPLICATES, {"ids": fresh, "bits": near_duplicate_bits})
             originals = dict(cur.fetchall())
+        _mark_stored(cur, records, outcomes)
         _record_lineage(cur, records, outcomes)
     return [
         WriteResult(
@@ -421,6 +458,29 @@ def _record_lineage(
         )
 
 
+def _mark_stored(
+    cur: psycopg.Cursor[Any],
+    records: Sequence[ArticleRecord],
+    outcomes: Sequence[tuple[WriteOutcome, int] | None],
+) -> None:
+    """Mark the crawl-state rows of the pages this batch wrote (every outcome is in the DB)."""
+    pages = [r for r, o in zip(records, outcomes, strict=True) if o is not None and r.state_url]
+    if not pages:
+        return
+    cur.execute(
+        _STATE_STORED,
+        [
+            [r.state_url for r in pages],
+            [r.source for r in pages],
+            [_aware(r.fetched_at) for r in pages],
+            [r.http_status for r in pages],
+            [r.etag for r in pages],
+            [r.last_modified for r in pages],
+            [_aware(r.article.published) for r in pages],
+        ],
+    )
+
+
 def _rollback_quietly(conn: psycopg.Connection[Any]) -> None:
     # If the connection is already gone the caller invalidates it.
     with contextlib.suppress(psycopg.Error):
@@ -464,14 +524,27 @@ ROW_ERRORS = (
     UnicodeError,
     _Unresolved,
 )
-# Errors that every row would hit (no schema, no rights): the batch is spooled instead.
-DATABASE_ERRORS = (
+# Errors that every row would hit: the batch is spooled instead. No schema or no rights
+# (the user must act), or the server cannot take writes now (its disk is full, it is out of
+# memory or connections, shutting down, or failing I/O).
+SCHEMA_ERRORS = (
     psycopg.errors.UndefinedTable,
     psycopg.errors.UndefinedColumn,
     psycopg.errors.UndefinedFunction,
     psycopg.errors.InsufficientPrivilege,
     psycopg.errors.ReadOnlySqlTransaction,
 )
+# SQLSTATE classes 53 (insufficient resources: disk full, out of memory), 57 (operator
+# intervention: shutting down) and 58 (system error: I/O). psycopg gives each SQLSTATE a
+# class of its own, not a subclass of its class's base, so they are listed by code.
+UNAVAILABLE_ERRORS: tuple[type[psycopg.Error], ...] = tuple(
+    error
+    for error in vars(psycopg.errors).values()
+    if isinstance(error, type)
+    and issubclass(error, psycopg.Error)
+    and (getattr(error, "sqlstate", None) or "").startswith(("53", "57", "58"))
+)
+DATABASE_ERRORS: tuple[type[psycopg.Error], ...] = (*SCHEMA_ERRORS, *UNAVAILABLE_ERRORS)
 
 
 def reason_line(exc: BaseException) -> str:

@@ -14,3 +14,7 @@ NEAR_DUPLICATE_LOCK = 0x6E6D3A6E65617264  # "nm:neard"
 # Transaction lock around story assignment (pipeline/db/lineage.py): two writers storing
 # copies of one story at the same moment take turns, so the second sees the first's bands.
 STORY_LOCK = 0x6E6D3A73746F7279  # "nm:story"
+# First key of the two-int4 session lock a crawl run holds while it runs: the second key is
+# the run's own, named in its claims (crawl_state.claimed_by), so a claim of a run that died
+# is free at once. (pipeline/runlock.py's source locks use the class "nmsc".)
+CLAIM_OWNER_CLASS = 0x6E6D636C  # "nmcl"

@@ -56,6 +56,9 @@ class ArticleRecord:
     etag: str | None = field(default=None, metadata=_FETCH)
     last_modified: str | None = field(default=None, metadata=_FETCH)
     fetched_at: datetime | None = field(default=None, metadata=_FETCH)
+    # The crawl-state row of this page (the URL as requested): the batch that stores the
+    # article marks it stored, in the same transaction. None: no crawl state to mark.
+    state_url: str | None = None
 
     def all_urls(self) -> list[str]:
         return list(dict.fromkeys((self.url, self.canonical_url, *self.url_keys)))

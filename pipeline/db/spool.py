@@ -1,8 +1,12 @@
 """The spool: articles kept on local disk while the database is away, replayed when it is back.
 
-One JSONL file per spooled batch, written to a temporary name, fsynced and renamed, so a
-file that has its final name is complete. A replaying writer claims a file by renaming it;
-a claim whose process died is given back.
+One JSONL file per spooled batch, one record per line, written to a temporary name,
+fsynced, renamed and its directory fsynced, so a file with its final name survives a crash
+of the machine. A replaying writer claims a file by renaming it; a claim whose process died
+is given back, and the temporary file of a spooler that died mid-write is replayed too (its
+complete lines). Replaying is idempotent: a record already written comes back UNCHANGED.
+A line that cannot be read (a truncated last line, a damaged disk) is set aside in
+``corrupt/`` with a warning and never blocks the lines around it.
 """
 
 from __future__ import annotations
@@ -18,23 +22,49 @@ from pipeline.db.records import ArticleRecord, WriteResult, record_from_json, re
 
 logger = logging.getLogger(__name__)
 
+CORRUPT_DIR = "corrupt"
+
 
 def spool_records(records: Iterable[ArticleRecord], spool_dir: Path) -> Path:
-    """Write records to a new JSONL file in ``spool_dir`` (atomically: tmp file then rename)."""
+    """Write records to a new JSONL file in ``spool_dir``; raises OSError if that is impossible."""
     spool_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = spool_dir / f"spool-{stamp}-{os.getpid()}-{secrets.token_hex(4)}.jsonl"
     tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(record_to_json(record) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.rename(path)
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(record_to_json(record) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.rename(path)
+        _fsync_directory(spool_dir)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a partial file of a disk that is full helps nobody
+        raise
     return path
 
 
+def _fsync_directory(directory: Path) -> None:
+    # The rename is durable only once the directory entry is on disk too.
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def _claim_spool_files(spool_dir: Path) -> list[Path]:
+    for path in spool_dir.glob("spool-*.tmp"):
+        # A spooler killed mid-write: its complete lines are worth replaying.
+        writer = _writer_pid(path.name)
+        if writer is not None and writer != os.getpid() and not _pid_alive(writer):
+            path.rename(path.with_suffix(".jsonl"))
+    for path in spool_dir.glob("spool-*.jsonl.replaying-*"):
+        # A replay whose process died: give the file back.
+        pid = int(path.name.rsplit("-", 1)[1])
+        if pid != os.getpid() and not _pid_alive(pid):
+            path.rename(path.with_name(path.name.split(".replaying-")[0]))
     # Renaming is the claim: of two writers starting together only one replays a file.
     claimed = []
     for path in sorted(spool_dir.glob("spool-*.jsonl")):
@@ -44,12 +74,13 @@ def _claim_spool_files(spool_dir: Path) -> list[Path]:
         except FileNotFoundError:
             continue
         claimed.append(target)
-    for path in spool_dir.glob("spool-*.jsonl.replaying-*"):
-        # A replay whose process died: give the file back.
-        pid = int(path.name.rsplit("-", 1)[1])
-        if pid != os.getpid() and not _pid_alive(pid):
-            path.rename(path.with_name(path.name.split(".replaying-")[0]))
     return claimed
+
+
+def _writer_pid(name: str) -> int | None:
+    # spool-<stamp>-<pid>-<token>.tmp
+    parts = name.split("-")
+    return int(parts[2]) if len(parts) >= 4 and parts[2].isdigit() else None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -60,6 +91,32 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def read_spool_file(path: Path) -> tuple[list[ArticleRecord], list[bytes]]:
+    """The records of one spool file, and the lines that are not records."""
+    records: list[ArticleRecord] = []
+    bad: list[bytes] = []
+    for raw in path.read_bytes().splitlines():
+        if not raw.strip():
+            continue
+        try:
+            records.append(record_from_json(raw.decode("utf-8")))
+        except (ValueError, TypeError, KeyError) as exc:  # JSON, UTF-8 and field errors
+            logger.debug("unreadable spool line in %s: %s", path.name, exc)
+            bad.append(raw)
+    return records, bad
+
+
+def _set_aside(spool_dir: Path, path: Path, lines: list[bytes]) -> Path:
+    corrupt = spool_dir / CORRUPT_DIR
+    corrupt.mkdir(exist_ok=True)
+    target = corrupt / path.name.split(".replaying-")[0]
+    with target.open("ab") as handle:
+        handle.write(b"\n".join(lines) + b"\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return target
 
 
 def replay_spool(
@@ -78,16 +135,19 @@ def replay_spool(
     results: list[WriteResult] = []
     claimed = _claim_spool_files(spool_dir)
     for position, path in enumerate(claimed):
-        records = [
-            record_from_json(line)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-        chunks = [records[i : i + batch_size] for i in range(0, len(records), batch_size)]
         try:
-            for chunk in chunks:
+            records, bad = read_spool_file(path)
+            for start in range(0, len(records), batch_size):
                 # Re-writing an already written chunk is harmless: it comes back UNCHANGED.
-                results.extend(write(chunk))
+                results.extend(write(records[start : start + batch_size]))
+            if bad:
+                aside = _set_aside(spool_dir, path, bad)
+                logger.warning(
+                    "%d unreadable lines of spool file %s set aside in %s",
+                    len(bad),
+                    path.name.split(".replaying-")[0],
+                    aside,
+                )
         except BaseException:
             for unfinished in claimed[position:]:
                 unfinished.rename(unfinished.with_name(unfinished.name.split(".replaying-")[0]))

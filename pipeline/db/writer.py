@@ -2,7 +2,10 @@
 
 When the database goes away, a batch is retried on fresh connections with backoff, then
 written to the spool and ``StorageUnavailable`` is raised; the next writer replays the
-spool before its first batch, so no article is lost.
+spool before its first batch, so no article is lost. When the spool cannot be written
+either, ``NothingWritable`` is raised: the crawl must stop, as anything it fetched on would
+be lost. Text is repaired (NULs, lone surrogates) when a record is queued, so neither the
+database nor the spool's UTF-8 refuses it.
 """
 
 from __future__ import annotations
@@ -19,16 +22,21 @@ from pipeline.db.batch import (
     DATABASE_ERRORS,
     DEFAULT_NEAR_DUPLICATE_BITS,
     ROW_ERRORS,
+    SCHEMA_ERRORS,
     ConnectionLost,
     reason_line,
     with_conflict_retries,
     write_batch,
 )
+from pipeline.db.pgtext import repaired
 from pipeline.db.records import ArticleRecord, WriteResult
 from pipeline.db.spool import replay_spool, spool_records
 from pipeline.user_errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
+
+# The database is still away or not ready: the spool waits for a later flush.
+_REPLAY_LATER: tuple[type[Exception], ...] = (ConnectionLost, *DATABASE_ERRORS)
 
 
 class StorageUnavailable(DatabaseUnavailable):
@@ -45,6 +53,29 @@ class StorageUnavailable(DatabaseUnavailable):
         self.path = path
         self.cause = cause
         self.results = list(results)  # what the same call did write before the outage
+
+
+class NothingWritable(DatabaseUnavailable):
+    """Neither the database nor the spool could take ``count`` records: they are lost."""
+
+    def __init__(
+        self,
+        count: int,
+        cause: str,
+        spool_dir: Path,
+        error: OSError,
+        results: Sequence[WriteResult] = (),
+    ) -> None:
+        super().__init__(
+            f"database unavailable ({cause}) and the spool {spool_dir} cannot be written "
+            f"({error.strerror or error}): articles can be neither stored nor kept; the crawl "
+            "stops, and its pages are fetched again by the next run"
+        )
+        self.count = count
+        self.cause = cause
+        self.spool_dir = spool_dir
+        self.error = error
+        self.results = list(results)  # what the same call did write before
 
 
 class ArticleWriter:
@@ -95,7 +126,7 @@ class ArticleWriter:
             raise RuntimeError("ArticleWriter is closed")
         if not self._pending:
             self._oldest = self._clock()
-        self._pending.append(record)
+        self._pending.append(repaired(record))
         if len(self._pending) >= self.batch_size:
             return self.flush()
         return self.flush_if_due()
@@ -109,12 +140,18 @@ class ArticleWriter:
         results: list[WriteResult] = []
         spooled = 0
         last: StorageUnavailable | None = None
-        for record in records:
+        for index, record in enumerate(records):
             try:
                 results.extend(self.add(record))
             except StorageUnavailable as exc:
                 results.extend(exc.results)
                 spooled, last = spooled + exc.count, exc
+            except NothingWritable as exc:
+                # The records after this one are not queued either: the crawl stops.
+                lost = exc.count + len(records) - index - 1
+                raise NothingWritable(
+                    lost, exc.cause, exc.spool_dir, exc.error, results + exc.results
+                ) from exc
         if last is not None:
             raise StorageUnavailable(spooled, last.path, last.cause, results)
         return results
@@ -132,18 +169,25 @@ class ArticleWriter:
         if self._replay_due:
             try:
                 results.extend(
-                    replay_spool(
-                        self.spool_dir, self._write_isolating_bad_rows, batch_size=self.batch_size
-                    )
+                    replay_spool(self.spool_dir, self._write_spooled, batch_size=self.batch_size)
                 )
                 self._replay_due = False
-            except (ConnectionLost, *DATABASE_ERRORS) as exc:
+            except _REPLAY_LATER as exc:
                 logger.warning("spool replay postponed: %s", reason_line(exc))
+            except Exception:
+                # Whatever went wrong, this run's own articles must still be written; the
+                # files left in the spool are tried again by the next run.
+                logger.exception("spool replay failed; the files stay for the next run")
+                self._replay_due = False
         if batch:
             try:
                 results.extend(self._write_or_spool(batch))
             except StorageUnavailable as exc:  # keep what the spool replay did write
                 raise StorageUnavailable(exc.count, exc.path, exc.cause, results) from exc
+            except NothingWritable as exc:
+                raise NothingWritable(
+                    exc.count, exc.cause, exc.spool_dir, exc.error, results
+                ) from exc
         return results
 
     def close(self) -> list[WriteResult]:
@@ -170,10 +214,20 @@ class ArticleWriter:
                     self._sleep(delay)
             except DATABASE_ERRORS as exc:
                 # Retrying cannot help, but the articles are fine: keep them for later.
-                cause = f"{reason_line(exc)}; run `newsmill db upgrade` (or check privileges)"
+                cause = reason_line(exc)
+                if isinstance(exc, SCHEMA_ERRORS):
+                    cause += "; run `newsmill db upgrade` (or check privileges)"
+                self._outage_until = self._clock() + self.outage_seconds
                 break
-        path = spool_records(batch, self.spool_dir)
+        try:
+            path = spool_records(batch, self.spool_dir)
+        except OSError as exc:
+            raise NothingWritable(len(batch), cause, self.spool_dir, exc) from exc
         raise StorageUnavailable(len(batch), path, cause)
+
+    def _write_spooled(self, records: list[ArticleRecord]) -> list[WriteResult]:
+        # A spool written before text was repaired on the way in is repaired here.
+        return self._write_isolating_bad_rows([repaired(record) for record in records])
 
     def _write_isolating_bad_rows(self, batch: list[ArticleRecord]) -> list[WriteResult]:
         """Write ``batch``; if the server rejects a row, bisect so only that row is lost."""
@@ -183,9 +237,12 @@ class ArticleWriter:
             )
         except ROW_ERRORS as exc:
             if len(batch) == 1:
+                # Not marked stored either (that happens in the same transaction): the page
+                # stays due and is fetched again by the next run.
                 self.rejected += 1
                 logger.error(
-                    "article rejected by the database, not stored: %s (%s)",
+                    "article rejected by the database, not stored (fetched again next run): "
+                    "%s (%s)",
                     batch[0].url,
                     reason_line(exc),
                 )

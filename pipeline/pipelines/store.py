@@ -28,7 +28,7 @@ from pipeline.db.records import ArticleRecord, WriteOutcome, WriteResult
 from pipeline.db.runs import finish_run, start_run
 from pipeline.db.session import get_engine
 from pipeline.db.target import DatabaseTarget, database_target
-from pipeline.db.writer import ArticleWriter, StorageUnavailable
+from pipeline.db.writer import ArticleWriter, NothingWritable, StorageUnavailable
 from pipeline.errors import ExtractionFailed, StorageFailed
 from pipeline.items import PageItem
 from pipeline.signals import article_written
@@ -64,6 +64,7 @@ def record_from_item(item: PageItem) -> ArticleRecord:
         etag=item.headers.get("etag"),
         last_modified=item.headers.get("last-modified"),
         fetched_at=item.fetched_at,
+        state_url=item.request_url or item.url,
     )
 
 
@@ -90,6 +91,8 @@ class StorePipeline:
         self.run_id: int | None = None
         self._timer: task.LoopingCall | None = None
         self._rejected_seen = 0
+        # Set when neither the database nor the spool can take articles: the crawl stops.
+        self.unwritable: NothingWritable | None = None
         # The writer's own thread, records handed to it and not yet written, and items
         # waiting for it to catch up. Records cross to the thread in chunks (one thread hop
         # per chunk, not per item); the timer hands over a partial chunk.
@@ -165,6 +168,10 @@ class StorePipeline:
     async def process_item(self, item: PageItem) -> PageItem:
         if self.writer is None:
             raise StorageFailed("the store stage was not opened")
+        if self.unwritable is not None:
+            # The crawl is stopping; this page is not marked stored, so the next run fetches it.
+            self.stats.inc_value("newsmill/unwritable")
+            raise StorageFailed("neither the database nor the spool can take articles")
         self._chunk.append(record_from_item(item))
         if len(self._chunk) >= _CHUNK:
             self._hand_over()
@@ -199,7 +206,9 @@ class StorePipeline:
         return done.addBoth(self._written, count)
 
     def _written(
-        self, outcome: tuple[list[WriteResult], StorageUnavailable | None] | Failure, count: int
+        self,
+        outcome: tuple[list[WriteResult], StorageUnavailable | NothingWritable | None] | Failure,
+        count: int,
     ) -> None:
         self._queued -= count
         if isinstance(outcome, Failure):
@@ -210,7 +219,9 @@ class StorePipeline:
         else:
             results, spooled = outcome
             self._count(results)
-            if spooled is not None:
+            if isinstance(spooled, NothingWritable):
+                self._stop(spooled)
+            elif spooled is not None:
                 # The writer spooled the batch to disk; it is replayed on the next start.
                 self.stats.inc_value("newsmill/spooled", spooled.count)
                 logger.error(
@@ -218,6 +229,18 @@ class StorePipeline:
                 )
         while self._waiting and self._queued <= self._max_queued:
             self._waiting.pop(0).callback(None)
+
+    def _stop(self, exc: NothingWritable) -> None:
+        """Nothing can be kept: stop fetching, say why once, and make the run fail."""
+        self.stats.inc_value("newsmill/unwritable", exc.count)
+        if self.unwritable is not None:
+            return
+        self.unwritable = exc
+        logger.error("%s", exc)
+        from scrapy.utils.defer import deferred_from_coro
+
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_unavailable"))
 
     def _count(self, results: list[WriteResult]) -> None:
         for result in results:
@@ -235,13 +258,25 @@ class StorePipeline:
             self._rejected_seen = self.writer.rejected
 
 
+def unwritable_message(count: int) -> str:
+    """The one line a crawl stopped by NothingWritable ends with."""
+    return (
+        f"{count} fetched articles could be neither stored nor spooled (the database and the "
+        "spool are both unavailable); the crawl stopped early. Those pages are not marked "
+        "stored: run the crawl again once the database or the spool's disk is back"
+    )
+
+
 def _spooling(
     call: Callable[..., list[WriteResult]], *args: Any
-) -> tuple[list[WriteResult], StorageUnavailable | None]:
-    # On the writer's thread: a spooled batch is an outcome to report, not an error.
+) -> tuple[list[WriteResult], StorageUnavailable | NothingWritable | None]:
+    # On the writer's thread: a spooled batch is an outcome to report, not an error, and so
+    # is a batch that could be neither written nor spooled (the crawl stops on it).
     try:
         return call(*args), None
     except StorageUnavailable as exc:
+        return exc.results, exc
+    except NothingWritable as exc:
         return exc.results, exc
 
 
