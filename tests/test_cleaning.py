@@ -329,3 +329,28 @@ def test_subscription_feedback_and_consent_prompts_are_chrome(line: str) -> None
 )
 def test_article_sentences_about_subscribers_are_not_prompts(line: str) -> None:
     assert chrome_line_rule(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Wybrane komentarze", "comments-heading"),
+        ("Komentarze (12)", "comments-heading"),
+        ("Комментарии", "comments-heading"),
+        ("Σχόλια", "comments-heading"),
+        ("Zobacz też", "related-heading"),
+        ("Читайте также:", "related-heading"),
+        ("Материалы по теме:", "related-heading"),
+        ("Διαβάστε επίσης", "related-heading"),
+    ],
+)
+def test_comment_and_related_headings_in_polish_russian_greek(line: str, rule: str) -> None:
+    assert end_marker_rule(line) == rule
+
+
+def test_sentences_mentioning_comments_do_not_end_the_article() -> None:
+    assert (
+        end_marker_rule("Komentarze polityków były ostre, a opozycja zapowiedziała protest.")
+        is None
+    )
+    assert end_marker_rule("Читайте также доклад министерства, опубликованный вчера.") is None
