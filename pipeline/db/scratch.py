@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable
 
@@ -45,12 +44,15 @@ def scratch_database(prefix: str) -> tuple[str, Callable[[], None], str]:
 
     Returns its URL, a function that drops it, and a description for a benchmark's output.
     """
-    if os.environ.get("DATABASE_URL"):
-        server, where = normalize_url(os.environ["DATABASE_URL"]), "DATABASE_URL server"
+    from pipeline.db.target import target_from
+
+    target = target_from(None, None)  # DATABASE_URL, else the embedded server in NEWSMILL_HOME
+    if target.url is not None:
+        server, where = target.url, "DATABASE_URL server"
     else:
         from pipeline.db.embedded import start_embedded
 
-        server, where = start_embedded(), "embedded server"
+        server, where = start_embedded(target.home), "embedded server"
     name = f"{prefix}_{secrets.token_hex(4)}"
     url = create_database(server, name)
     upgrade(url)
