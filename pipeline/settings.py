@@ -151,6 +151,9 @@ NEWSMILL_MAX_DISCOVERY_FETCHES = 500
 NEWSMILL_MAX_URL_LENGTH = 2048
 # The longest robots.txt Crawl-delay honoured, in seconds (some ask for minutes). 0: ignore it.
 NEWSMILL_CRAWL_DELAY_MAX = 10.0
+# Feeds bigger than this are counted malformed and not parsed: feedparser reads well under a
+# megabyte per second in the crawl's thread (real feeds are under one). 0: no limit.
+NEWSMILL_MAX_FEED_BYTES = 5 * 1024 * 1024
 # Shared frontier across nodes when set: the add-on (pipeline/addon.py) switches to
 # scrapy-redis's scheduler and dupefilter.
 NEWSMILL_REDIS_URL = os.environ.get("NEWSMILL_REDIS_URL", "")

@@ -144,7 +144,7 @@ def parse_sitemap_document(
         return SitemapDocument("invalid", ())
     if root is None:
         return SitemapDocument("invalid", ())
-    kind = etree.QName(root).localname
+    kind = _localname(root.tag)
     if kind not in ("sitemapindex", "urlset"):
         return SitemapDocument("invalid", ())
     entries: list[SitemapEntry] = []
@@ -156,7 +156,7 @@ def parse_sitemap_document(
         for child in node.iter():
             if not isinstance(child.tag, str) or child is node:
                 continue
-            name = etree.QName(child).localname
+            name = _localname(child.tag)
             value = (child.text or "").strip()
             if name == "loc" and child.getparent() is not node:
                 image = image or value  # image:image/image:loc
@@ -176,6 +176,12 @@ def parse_sitemap_document(
             )
         )
     return SitemapDocument("index" if kind == "sitemapindex" else "urlset", tuple(entries))
+
+
+def _localname(tag: str) -> str:
+    """``{namespace}name`` -> ``name``; never raises (etree.QName rejects a namespace such
+    as ``}http://…``, which a hostile or broken sitemap may declare)."""
+    return tag.rsplit("}", 1)[-1]
 
 
 def _same_site_or_host(spider: NewsSpider, url: str, parent: str) -> bool:

@@ -222,3 +222,36 @@ def test_robots_txt_holds_for_every_request_waiting_on_it(
     items, stats, _ = project_crawl("urls", {"urls": urls}, _allow(site), tmp_path, database_url)
     assert items == [] and site.hits == ["/robots.txt"]
     assert stats["newsmill/skipped/robots"] == 5
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+def test_a_deeply_nested_or_oversized_feed_is_malformed_at_once() -> None:
+    import time
+
+    from spiders.feed import parse_feed_document
+
+    deep = b"<rss><channel>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</channel></rss>"
+    started = time.monotonic()
+    feed = parse_feed_document(deep, "https://news.example/feed.xml", 5_000_000)
+    assert time.monotonic() - started < 1.0  # feedparser took 15 s over this
+    assert feed.malformed and feed.entries == () and "nested deeper" in (feed.error or "")
+    item = b"<item><title>t</title><link>https://news.example/a</link></item>"
+    big = b'<?xml version="1.0"?><rss version="2.0"><channel>' + item * 2_000 + b"</channel></rss>"
+    feed = parse_feed_document(big, "https://news.example/feed.xml", 100_000)
+    assert feed.malformed and "NEWSMILL_MAX_FEED_BYTES" in (feed.error or "")
+    assert len(parse_feed_document(big, "https://news.example/feed.xml", 0).entries) == 2_000
+
+
+def test_a_sitemap_with_a_broken_namespace_is_read_not_raised() -> None:
+    # Found by tests/test_fuzz.py: lxml's QName raised ValueError on this namespace.
+    from spiders.sitemap import parse_sitemap_document
+
+    body = (
+        b'<sitemapindex xmlns="}http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://news.example/s1.xml</loc></sitemap></sitemapindex>"
+    )
+    document = parse_sitemap_document(body, "https://news.example/sitemap.xml")
+    assert document.kind == "index"
+    assert [e.loc for e in document.entries] == ["https://news.example/s1.xml"]
