@@ -110,6 +110,9 @@ def _print_summary(stats: dict[str, Any], elapsed: float, out: Any = sys.stdout)
     if s["errors"]:
         errs = ", ".join(f"{k} {v}" for k, v in s["errors"].items())
         print(f"  errors               {errs}", file=out)
+    if s.get("refused"):
+        refused = ", ".join(f"{k} {v}" for k, v in s["refused"].items())
+        print(f"  refused (guard)      {sum(s['refused'].values())} ({refused})", file=out)
     print(f"  time                 {elapsed:.1f}s", file=out)
 
 

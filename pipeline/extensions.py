@@ -52,6 +52,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "dropped": _group(stats, "newsmill/dropped/"),
         "errors": _group(stats, "newsmill/errors/"),
         "skipped": _group(stats, "newsmill/skipped/"),
+        # requests the fetch guard would not send (private addresses, ports, schemes)
+        "refused": _group(stats, "newsmill/refused/"),
     }
 
 

@@ -615,3 +615,14 @@ def test_redirect_and_refresh_loops_are_counted_and_remembered(
     assert hostile_web.site.hits.count("/loop/1") == 1
     assert hostile_web.site.hits.count("/loop/self") == 1
     assert again.get("newsmill/skipped/known") == 2, again
+
+
+def test_the_crawl_summary_shows_refusals() -> None:
+    import io
+
+    from pipeline.cli import _print_summary
+
+    out = io.StringIO()
+    stats = {"newsmill/refused/private_address": 2, "newsmill/refused/port": 1}
+    _print_summary(stats, 1.0, out)
+    assert "refused (guard)      3 (port 1, private_address 2)" in out.getvalue()
