@@ -342,6 +342,8 @@ def test_article_sentences_about_subscribers_are_not_prompts(line: str) -> None:
         ("Читайте также:", "related-heading"),
         ("Материалы по теме:", "related-heading"),
         ("Διαβάστε επίσης", "related-heading"),
+        ("ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ", "related-heading"),
+        ("ΣΧΟΛΙΑ", "comments-heading"),
     ],
 )
 def test_comment_and_related_headings_in_polish_russian_greek(line: str, rule: str) -> None:
@@ -354,3 +356,11 @@ def test_sentences_mentioning_comments_do_not_end_the_article() -> None:
         is None
     )
     assert end_marker_rule("Читайте также доклад министерства, опубликованный вчера.") is None
+
+
+def test_reporter_credit_is_chrome_but_an_interview_question_is_not() -> None:
+    assert chrome_line_rule("记者：张三 李四") == "reporter-credit"
+    assert chrome_line_rule("记者：你通过什么渠道最快的获取这些信息？") is None
+    assert (
+        chrome_line_rule("记者：据你了解，农民通过什么渠道来获取这些信息，比如农业政策？") is None
+    )
