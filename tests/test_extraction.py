@@ -542,3 +542,21 @@ def test_ranked_list_article_keeps_its_linked_items() -> None:
     article = extract(page.encode())
     for n in range(1, 7):
         assert f"Story {n} reports" in article.text
+
+
+def test_short_article_beside_its_photo_is_not_taken_for_a_caption() -> None:
+    short = f"{_PROSE[0]} {_PROSE[1]}"
+    page = f"""<html><body><div class="story"><h1>Bridge closes</h1>
+      <div class="media"><img src="https://x.example/a.jpg" width="800"><p>{short}</p></div>
+      </div></body></html>"""
+    assert extract(page.encode()).text == short
+
+
+def test_caption_beside_a_photo_stays_out_of_a_real_article() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE)
+    page = f"""<html><body><article><div><img src="https://x.example/a.jpg" width="800">
+      <p>The old bridge, seen from the east bank, in May, shortly before it was closed.</p>
+      </div>{paragraphs}</article></body></html>"""
+    article = extract(page.encode())
+    assert "seen from the east bank" not in article.text
+    assert _PROSE[3] in article.text

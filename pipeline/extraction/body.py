@@ -90,6 +90,8 @@ def select_body(
     (a source's body selector already chose it) and only filters."""
     options = options or BodyOptions()
     scored = [classify(block, rules, options) for block in blocks]
+    if not any(item.label == GOOD for item in scored):
+        scored = _captions_as_text(scored, rules, options)
     demote_teasers(scored)
     demote_teaser_runs(scored)
     if find_container and any(item.label == GOOD for item in scored):
@@ -109,6 +111,22 @@ def select_body(
     kept = keep_linked_sentences(inside)
     kept = [item for item in kept if item.label != BAD]
     return trim_edges(kept)
+
+
+def _captions_as_text(
+    scored: list[ScoredBlock], rules: ChromeRules, options: BodyOptions
+) -> list[ScoredBlock]:
+    """A page without one paragraph outside captions: a short article beside its photo reads
+    as that photo's caption (a wrapper holding just an image and the text). Then the text
+    beside the image is the article; a <figcaption> stays a caption."""
+    rescored = []
+    for item in scored:
+        block = item.block
+        if block.kind == "caption" and block.owner.tag not in ("figcaption", "caption", "figure"):
+            block.kind = "p"
+            item = classify(block, rules, options)
+        rescored.append(item)
+    return rescored
 
 
 def _widen(
