@@ -81,6 +81,10 @@ def error_kind(failure: Failure) -> str | None:
         return "connection"
     if type(failure.value).__name__ in ("DownloadCancelledError", "CancelledError"):
         return "too_large"
+    if type(failure.value.__cause__).__name__ == "_DecompressionMaxSizeExceeded":
+        # Content-Encoding that unpacks past DOWNLOAD_MAXSIZE (a gzip bomb): Scrapy's
+        # HttpCompressionMiddleware ignores the request; it is still a page too large.
+        return "too_large"
     if failure.check(IgnoreRequest):
         return None
     return "other"

@@ -255,3 +255,25 @@ def test_a_sitemap_with_a_broken_namespace_is_read_not_raised() -> None:
     document = parse_sitemap_document(body, "https://news.example/sitemap.xml")
     assert document.kind == "index"
     assert [e.loc for e in document.entries] == ["https://news.example/s1.xml"]
+
+
+@pytest.mark.slow
+def test_a_content_encoding_gzip_bomb_is_counted_too_large(
+    site: LocalSite, tmp_path: Path, database_url: str
+) -> None:
+    # Served with Content-Encoding: gzip, Scrapy unpacks it itself and ignores the request
+    # past DOWNLOAD_MAXSIZE; that used to leave no trace in the stats.
+    bomb = gzip.compress(b"<urlset>" + b" " * 3_000_000)
+    headers = {"Content-Type": "application/xml", "Content-Encoding": "gzip"}
+    site.routes["/sitemap.xml"] = lambda _: (200, headers, bomb)
+    _, stats, log = project_crawl(
+        "sitemap",
+        {"sitemaps": f"{_base(site)}/sitemap.xml"},
+        _allow(site),
+        tmp_path,
+        database_url,
+        DOWNLOAD_MAXSIZE=1_000_000,
+        DOWNLOAD_WARNSIZE=0,
+    )
+    assert stats["newsmill/errors/too_large"] == 1
+    assert "Traceback" not in log
