@@ -343,6 +343,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from pipeline.schedule import schedule_key
     from pipeline.sources import load_sources
 
     settings = _project_settings({})
@@ -359,7 +360,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         starts = len(src.feeds) + len(src.sitemaps) + len(src.sections) + len(src.urls)
         flag = " (example)" if src.example else ""
         print(
-            f"{name:<20} {','.join(src.allowed_domains)[:40]:<40} {src.language or '-':<5} {starts:>3} start points  {src.schedule or '-'}{flag}"
+            f"{name:<20} {','.join(src.allowed_domains)[:40]:<40} {src.language or '-':<5} {starts:>3} start points  {schedule_key(src) or '-'}{flag}"
         )
     return 0
 

@@ -34,7 +34,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from pipeline.sources import SourceConfig, load_sources
+from pipeline.sources import SourceConfig, format_interval, load_sources
 from pipeline.user_errors import NewsmillError
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def schedule_key(source: SourceConfig) -> str | None:
     if source.schedule:
         return f"cron {source.schedule}"
     if source.every:
-        return f"every {source.every:g}s"
+        return f"every {format_interval(source.every)}"
     return None
 
 

@@ -277,6 +277,16 @@ def interval_seconds(value: str | int) -> float | None:
     return seconds if seconds > 0 else None
 
 
+def format_interval(seconds: float) -> str:
+    """``1h30m`` for 5400 seconds: the shortest form ``interval_seconds`` reads back."""
+    rest, parts = round(seconds), []
+    for unit, size in sorted(_UNIT_SECONDS.items(), key=lambda item: -item[1]):
+        if rest >= size:
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return "".join(parts) or f"{seconds:g}s"
+
+
 def url_allowed(url: str, domains: tuple[str, ...]) -> bool:
     """True when ``url``'s host is one of ``domains`` or a subdomain of one (none = any).
 

@@ -41,7 +41,9 @@ def _source(**fields: Any) -> Any:
 
 def test_cron_and_interval_schedules() -> None:
     assert schedule_key(_source(schedule="0 * * * *")) == "cron 0 * * * *"
-    assert schedule_key(_source(every="30m")) == "every 1800s"
+    assert schedule_key(_source(every="30m")) == "every 30m"
+    assert schedule_key(_source(every="90m")) == "every 1h30m"
+    assert schedule_key(_source(every="2s")) == "every 2s"
     assert schedule_key(_source()) is None
     trigger = trigger_for(_source(every="30m"), "UTC")
     assert isinstance(trigger, IntervalTrigger) and trigger.interval == timedelta(minutes=30)
@@ -88,7 +90,7 @@ def test_jobs_follow_the_source_files(scheduler: CrawlScheduler, tmp_path: Path)
     _write(tmp_path, "manual")
     _write(tmp_path, "real-site", schedule="0 3 * * *", example=True)
     assert scheduler.reload()
-    assert scheduler.schedules == {"hourly": "every 3600s", "nightly": "cron 0 3 * * *"}
+    assert scheduler.schedules == {"hourly": "every 1h", "nightly": "cron 0 3 * * *"}
     # "hourly" last ran three hours ago: its missed runs make one run now, not three.
     now = datetime.now(UTC)
     hourly = scheduler.scheduler.get_job("hourly")
