@@ -651,6 +651,10 @@ def test_text_date_formats(text: str, expected: datetime) -> None:
         ("2022-02-11 09:52 GMT+0800", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
         ("2022-02-11T09:52:00+08:00[Asia/Shanghai]", datetime(2022, 2, 11, 9, 52, tzinfo=CST)),
         ("2022-02-11", datetime(2022, 2, 11)),
+        # ISO's basic format, with the stray Z some CMSs add after an offset.
+        ("20120105T2135+0400Z", datetime(2012, 1, 5, 21, 35, tzinfo=timezone(timedelta(hours=4)))),
+        ("20120105T213501Z", datetime(2012, 1, 5, 21, 35, 1, tzinfo=UTC)),
+        ("03-01-2012", datetime(2012, 1, 3)),
         # US zone names without S/D take the offset of their date.
         (
             "Feb. 11, 2022 at 9:52 p.m. ET",
@@ -994,3 +998,26 @@ def test_names_after_a_plain_comment_box_title_are_commenters() -> None:
     # Control: without the box title the same element reads as the writer's byline.
     body = body.replace("<div class='tit'><span>最新评论</span></div>", "")
     assert extract_metadata(page(body=body, lang="zh"), None).authors == ["张三丰"]
+
+
+def test_dateparser_reads_only_the_page_language_and_never_a_bare_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dateparser
+
+    calls: list[tuple[str, object]] = []
+    real = dateparser.parse
+
+    def spy(value: str, *args: object, **kwargs: object) -> object:
+        calls.append((value, kwargs.get("languages")))
+        return real(value, *args, **kwargs)
+
+    monkeypatch.setattr(dateparser, "parse", spy)
+    # Month names the text patterns do not know go to dateparser in the page's language
+    # (all its locales cost ~0.3 s a call).
+    assert parse_date_value("1. března 2024", DateContext(language="cs")) == datetime(2024, 3, 1)
+    assert calls == [("1. března 2024", ["cs"])]
+    # Without a language, or for a lone year, it is not consulted at all.
+    assert parse_date_value("1. března 2024", DateContext()) is None
+    assert parse_date_value("2015", DateContext(language="en")) is None
+    assert len(calls) == 1
