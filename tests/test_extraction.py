@@ -560,3 +560,16 @@ def test_caption_beside_a_photo_stays_out_of_a_real_article() -> None:
     article = extract(page.encode())
     assert "seen from the east bank" not in article.text
     assert _PROSE[3] in article.text
+
+
+def test_next_story_appended_below_the_article_is_cut() -> None:
+    """Infinite scroll: the site appends the next story, in its own <article>, below the first."""
+    first = "".join(f"<p>{p}</p>" for p in _PROSE)
+    second = "".join(f"<p>{_story(n)}</p>" for n in range(5))
+    page = f"""<html><head><title>Bridge closes</title></head><body><main>
+      <article><h1>Bridge closes</h1>{first}</article>
+      <article><h1>Another story entirely</h1><p class="summary">The summary of the next
+      story, which the site appended below the first one.</p>{second}</article>
+      </main></body></html>"""
+    article = extract(page.encode())
+    assert article.text == "\n\n".join(_PROSE)

@@ -18,6 +18,7 @@ from pipeline.extraction.blocks import Block
 from pipeline.extraction.refine import (
     best_region,
     cut_at_end_marker,
+    cut_at_next_article,
     drop_title,
     first_post,
     keep_linked_sentences,
@@ -105,6 +106,7 @@ def select_body(
     else:
         inside = scored
     inside = cut_at_end_marker(inside, rules, options)
+    inside = cut_at_next_article(inside)
     inside = drop_title(inside, title)
     inside = first_post(inside)
     inside = best_region(inside)

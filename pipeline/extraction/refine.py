@@ -319,3 +319,34 @@ def _is_post_title(item: ScoredBlock) -> bool:
         and 2 <= block.chars <= 60
         and block.kind not in ("img", "caption", "quote")
     )
+
+
+def cut_at_next_article(items: list[ScoredBlock]) -> list[ScoredBlock]:
+    """Stop before a second story appended below the first (infinite scroll): an <h1> after
+    the article's paragraphs began, inside another <article> element than they are. (Without
+    <article> elements an <h1> is no sure sign: sites set photo captions and box titles in
+    <h1> too.)"""
+    first_story: HtmlElement | None = None
+    started = False
+    for index, item in enumerate(items):
+        block = item.block
+        if block.kind == "h1":
+            if started and first_story is not None:
+                story = _story_of(block.owner)
+                if story is not None and story is not first_story:
+                    return items[:index]
+            continue
+        if item.label == GOOD and not started:
+            started = True
+            first_story = _story_of(block.owner)
+    return items
+
+
+def _story_of(element: HtmlElement) -> HtmlElement | None:
+    """The nearest <article> holding ``element``, if any."""
+    node: HtmlElement | None = element
+    while node is not None:
+        if node.tag == "article":
+            return node
+        node = node.getparent()
+    return None
