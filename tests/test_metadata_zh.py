@@ -232,3 +232,17 @@ def test_blog_owner(title: str, head_line: str, expected: list[str]) -> None:
     # Control: a byline on the same page wins over the owner, and is found.
     body = body.replace("<p>", "<p>作者：李明</p><p>", 1)
     assert extract_metadata(_html(f"<title>{title}</title>", body), None).authors == ["李明"]
+
+
+@pytest.mark.parametrize("top", ["今天是2022年2月14日 星期一", "2022年2月14日 星期一"])
+def test_portal_header_date_above_the_headline_is_not_the_publish_date(top: str) -> None:
+    body = (
+        f"<table><tr><td>{top}</td><td>首页 新闻</td></tr></table>"
+        f"<h1>经济运行总体平稳</h1><div>2022年2月11日 来源：人民网</div><p>{PROSE}</p>"
+    )
+    md = extract_metadata(_html("<title>t</title>", body), None)
+    assert md.published == datetime(2022, 2, 11)
+    # Control: with no date under the headline, the one above it is still read.
+    body = body.replace("2022年2月11日 来源：人民网", "来源：人民网")
+    expected = None if top.startswith("今天是") else datetime(2022, 2, 14)
+    assert extract_metadata(_html("<title>t</title>", body), None).published == expected

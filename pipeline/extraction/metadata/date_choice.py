@@ -6,6 +6,7 @@ lines labelled as dates, unlabelled short lines near the headline, and last the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -81,8 +82,9 @@ def _published_candidates(page: PageSources) -> Iterator[datetime]:
         if parsed:
             yield parsed
     # Unlabelled lines: a date with a time beats a date alone (archive calendars,
-    # captions), and absolute dates beat relative ones ("3小时前", "04-01 10:03").
-    lines = pagetext.short_lines(page.header)
+    # captions), and absolute dates beat relative ones ("3小时前", "04-01 10:03"). Lines
+    # under the headline come before those above it, where portals print today's date.
+    lines = [line for line in _below_headline_first(page) if not _TODAY.search(line)]
     found = [find_date_in_text(line, context, relative=False) for line in lines]
     yield from (d for d in found if d and has_time(d))
     yield from (d for d in found if d and not has_time(d))
@@ -93,6 +95,22 @@ def _published_candidates(page: PageSources) -> Iterator[datetime]:
     from_url = date_from_url(page.url)
     if from_url:
         yield from_url
+
+
+# Today's date as a site's header prints it, labelled so: "今天是2022年2月14日 星期一".
+_TODAY = re.compile(
+    r"今天是|今日是|今天：|今日：|当前日期|当前时间|现在时间|\btoday is\b", re.IGNORECASE
+)
+
+
+def _below_headline_first(page: PageSources) -> list[str]:
+    """The short header lines, those from the <h1> down first (the header starts up to
+    ``HEADER_BEFORE`` lines above it)."""
+    header = page.header
+    at = min(page.text.headline_index, pagetext.HEADER_BEFORE)
+    if at > 0:
+        header = header[at:] + header[:at]
+    return pagetext.short_lines(header)
 
 
 def _time_elements(

@@ -77,7 +77,10 @@ def page_text(tree: HtmlElement) -> PageText:
     return PageText(tuple(lines), headline_index)
 
 
-def header_lines(text: PageText, before: int = 5, after: int = 40) -> list[str]:
+HEADER_BEFORE = 5  # lines above the headline that belong to the header (kickers, dates)
+
+
+def header_lines(text: PageText, before: int = HEADER_BEFORE, after: int = 40) -> list[str]:
     """Lines around the headline, where bylines and dates sit; the whole top when there is no h1."""
     if text.headline_index < 0:
         return _before_comments(list(text.lines[:150]))
