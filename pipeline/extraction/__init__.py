@@ -102,7 +102,7 @@ def prepare_page(
 
     Raises NotHtmlError, EmptyDocumentError or UndecodableError (all ExtractionError).
     """
-    root, encoding = parse_html(html, _content_type(headers), limits)
+    root, encoding = parse_html(html, _content_type(headers), limits, url)
     base_url = _base_url(root, url)
     metadata = extract_metadata(
         root,
