@@ -33,11 +33,10 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from pipeline.db.locks import SOURCE_LOCK_CLASS
+
 logger = logging.getLogger(__name__)
 
-# First half of the two-int4 advisory lock key: "nmsc" (Newsmill source crawl). The
-# migration lock uses the one-bigint form, which PostgreSQL keeps apart from this one.
-LOCK_CLASS = 0x6E6D7363
 # Close reason (and crawl_runs status) of a crawl skipped because its source is locked.
 SKIPPED = "skipped"
 SKIP_REASON_STAT = "newsmill/skip_reason"
@@ -123,7 +122,7 @@ class SourceLock:
             return True
         if self._conn is None:
             self._conn = self.engine.connect()
-        got, at = self._conn.execute(_TRY_LOCK, {"cls": LOCK_CLASS, "key": self.key}).one()
+        got, at = self._conn.execute(_TRY_LOCK, {"cls": SOURCE_LOCK_CLASS, "key": self.key}).one()
         self.first_try = self.first_try or at
         self.held = bool(got)
         return self.held
@@ -135,7 +134,7 @@ class SourceLock:
                 conn.execute(
                     _HOLDER,
                     {
-                        "cls": LOCK_CLASS,
+                        "cls": SOURCE_LOCK_CLASS,
                         "key_unsigned": self.key & 0xFFFFFFFF,
                         "source": self.source,
                     },

@@ -18,3 +18,6 @@ STORY_LOCK = 0x6E6D3A73746F7279  # "nm:story"
 # the run's own, named in its claims (crawl_state.claimed_by), so a claim of a run that died
 # is free at once. (pipeline/runlock.py's source locks use the class "nmsc".)
 CLAIM_OWNER_CLASS = 0x6E6D636C  # "nmcl"
+# First key of the two-int4 session lock a crawl of a source holds for its whole run
+# (pipeline/runlock.py): the second key is a hash of the source's name.
+SOURCE_LOCK_CLASS = 0x6E6D7363  # "nmsc"
