@@ -364,3 +364,15 @@ def test_reporter_credit_is_chrome_but_an_interview_question_is_not() -> None:
     assert (
         chrome_line_rule("记者：据你了解，农民通过什么渠道来获取这些信息，比如农业政策？") is None
     )
+
+
+def test_spanish_comment_prompt_topic_labels_and_ad_disclosures() -> None:
+    assert end_marker_rule("Comentar este artículo") == "comments-heading"
+    assert edge_line_rule("Temas") == "label"
+    assert edge_line_rule("Теги: экономика, банки") == "label"
+    assert (
+        chrome_line_rule("*Werbung. Dieser Beitrag enthält Werbung für eine Marke.") == "affiliate"
+    )
+    assert (
+        chrome_line_rule("Der Beitrag enthält viele Beispiele aus der Werbung der 1950er.") is None
+    )
