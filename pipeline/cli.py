@@ -423,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="file (jsonl, csv; default stdout) or directory (md)")
     p.add_argument("--since", metavar="DATE", help="published (or first stored) on or after")
     p.add_argument("--source", metavar="NAME", help="only this source's articles")
-    p.add_argument("--one-per-story", action="store_true", help="leave out near copies")
+    p.add_argument("--one-per-story", action="store_true", help="each story's first article")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
 
