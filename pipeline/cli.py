@@ -50,7 +50,7 @@ def run_crawls(jobs: list[tuple[str, dict[str, str]]], overrides: dict[str, Any]
     from scrapy.crawler import CrawlerProcess
 
     settings = _project_settings(overrides)
-    url = _database_url(settings) if settings.getbool("NEWSMILL_STORE_ENABLED", True) else ""
+    url = _database_url(settings) if settings.getbool("NEWSMILL_STORE_ENABLED") else ""
     if url:
         from pipeline.db.readiness import ensure_schema
 
@@ -347,7 +347,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.sources import load_sources
 
     settings = _project_settings({})
-    directory = Path(args.dir or settings.get("NEWSMILL_SOURCES_DIR") or "sources")
+    directory = Path(args.dir or settings.get("NEWSMILL_SOURCES_DIR"))
     if not directory.is_dir():
         raise NewsmillError(
             f"no sources directory at {directory} (set NEWSMILL_SOURCES_DIR or --dir)"
@@ -440,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sources", help="configured sources")
     p.add_argument("action", choices=("list", "check"))
-    p.add_argument("--dir", help="sources directory (default NEWSMILL_SOURCES_DIR or ./sources)")
+    p.add_argument("--dir", help="sources directory (default NEWSMILL_SOURCES_DIR)")
     p.set_defaults(func=cmd_sources)
     return parser
 

@@ -78,9 +78,7 @@ class Progress:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSMILL_PROGRESS"):
             raise NotConfigured
-        return cls(
-            crawler, sys.stderr, crawler.settings.getfloat("NEWSMILL_PROGRESS_INTERVAL", 1.0)
-        )
+        return cls(crawler, sys.stderr, crawler.settings.getfloat("NEWSMILL_PROGRESS_INTERVAL"))
 
     def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()
