@@ -106,8 +106,8 @@ class CrawlScheduler:
         self.last_starts = last_starts  # when each source last ran (for missed runs)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=options.max_parallel)},
-            # One run per source at a time; fire times missed while it ran (or while all
-            # slots were busy) collapse into one run, however late.
+            # One run per source at a time (a start while it runs is skipped and logged);
+            # a start delayed by busy slots runs however late, several such as one.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=ZoneInfo(options.timezone),
         )
