@@ -246,3 +246,13 @@ def test_portal_header_date_above_the_headline_is_not_the_publish_date(top: str)
     body = body.replace("2022年2月11日 来源：人民网", "来源：人民网")
     expected = None if top.startswith("今天是") else datetime(2022, 2, 14)
     assert extract_metadata(_html("<title>t</title>", body), None).published == expected
+
+
+@pytest.mark.parametrize("house", ["新华网", "人民日报社", "本站编辑", "网站管理员"])
+def test_house_named_in_author_meta_yields_to_the_reporter_in_the_text(house: str) -> None:
+    head = f"<meta name='author' content='{house}'><title>t</title>"
+    body = f"<h1>经济运行总体平稳</h1><div>记者 张三</div><p>{PROSE}</p>"
+    assert extract_metadata(_html(head, body), None).authors == ["张三"]
+    # With no person named anywhere, the house's credit is kept.
+    body = body.replace("<div>记者 张三</div>", "")
+    assert extract_metadata(_html(head, body), None).authors == [house]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pipeline.cleaning.chars import HAN
 
 from . import bylines, elements, meta
-from .authors import dedupe, looks_like_url, split_names
+from .authors import dedupe, looks_like_organisation, looks_like_url, split_names
 from .page import PageSources
 
 _LIST_SEPARATOR = re.compile(r"[,，、;；]")
@@ -50,7 +50,9 @@ def choose_authors(page: PageSources, site_name: str | None) -> list[str]:
     chosen: list[str] = []
     for index, names in enumerate(_author_sources(page)):
         names = [_without_org_suffix(n, orgs_known) for n in names]
-        people = [n for n in names if name_key(n) not in orgs_known]
+        people = [
+            n for n in names if name_key(n) not in orgs_known and not looks_like_organisation(n)
+        ]
         if index >= _FIRST_PAGE_SOURCE:
             if agencies:
                 break

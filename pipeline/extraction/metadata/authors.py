@@ -313,6 +313,15 @@ def clean_name(raw: str, *, structured: bool = False) -> str | None:
     return text
 
 
+def looks_like_organisation(name: str) -> bool:
+    """A CJK name shaped like an organisation, a desk or a label (新华网, 人民日报社, 本站编辑).
+
+    Structured data (meta author, JSON-LD) keeps such names, but they credit the house,
+    not a person: a reporter named in the page text is the better author.
+    """
+    return bool(_CJK.search(name)) and bool(_CJK_NOT_NAME.search(name.replace(" ", "")))
+
+
 def split_names(raw: str, *, structured: bool = False) -> list[str]:
     """All names in a byline string: 'By Jane Doe and John Roe' → ['Jane Doe', 'John Roe']."""
     text = " ".join(raw.replace("\u00a0", " ").split())
