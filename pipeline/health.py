@@ -34,8 +34,11 @@ _EMPTY_DROPS = ("newsmill/dropped/no_article", "newsmill/dropped/empty_body")
 # Discovery's article links: feed and sitemap entries, links on section pages.
 _FOUND = ("newsmill/feed/entries", "newsmill/sitemap/entries", "newsmill/section/links")
 _STATUS_PREFIX = "downloader/response_status_count/"
-# How a run may end and still be a fair baseline (limits and a SIGTERM are not faults).
-_NORMAL_ENDS = frozenset({FINISHED, "shutdown", "closespider_pagecount", "closespider_timeout"})
+# How a run may end and still be judged and be a baseline (configured limits are no fault).
+_NORMAL_ENDS = frozenset({FINISHED, "closespider_pagecount", "closespider_timeout"})
+# A run stopped from outside (SIGTERM, Ctrl-C) saw part of the site: neither judged nor a
+# baseline, so stopping the scheduler mid-crawl raises no alarm.
+_INTERRUPTED = "shutdown"
 
 
 class HealthStats:
@@ -175,6 +178,7 @@ class Verdict:
 
 def assess(source: str, runs: Sequence[RunSummary], limits: Thresholds) -> Verdict:
     """Judge ``source``'s newest run in ``runs`` (newest first, none running or skipped)."""
+    runs = [run for run in runs if run.status != _INTERRUPTED]
     if not runs:
         return Verdict(source, None, 0, ())
     latest, earlier = runs[0], runs[1:]

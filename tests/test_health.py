@@ -120,6 +120,17 @@ def test_a_latest_run_that_died_is_flagged_and_died_runs_are_no_baseline() -> No
     assert not ok.flagged and ok.history == 2
 
 
+def test_a_run_stopped_from_outside_is_neither_judged_nor_a_baseline() -> None:
+    # Stopped by SIGTERM after a few pages: few links found, but nothing is wrong with the site.
+    stopped = _run("shutdown", run_stats(articles=2, found=3), 3)
+    earlier = [_run("finished", run_stats(), 2), _run("finished", run_stats(), 1)]
+    verdict = assess("site", [stopped, *earlier], LIMITS)
+    assert verdict.latest == earlier[0] and not verdict.flagged and verdict.history == 1
+    assert assess(
+        "site", [_run("finished", run_stats(found=3), 4), stopped, *earlier], LIMITS
+    ).flagged
+
+
 class BreakableSite:
     """A fixture site whose article template can break, as after a redesign."""
 
