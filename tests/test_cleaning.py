@@ -376,3 +376,26 @@ def test_spanish_comment_prompt_topic_labels_and_ad_disclosures() -> None:
     assert (
         chrome_line_rule("Der Beitrag enthält viele Beispiele aus der Werbung der 1950er.") is None
     )
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "При воспроизведении или цитировании статей, опубликованных на портале «Пример» "
+        "(example.ua), указания имени авторов и источника обязательно. " * 4,
+        "Все права на материалы и новости, опубликованные на сайте, защищены. "
+        "При любом использовании материалов гиперссылка на сайт обязательна.",
+        "Materiał chroniony prawem autorskim - wszelkie prawa zastrzeżone. " * 6,
+    ],
+)
+def test_long_legal_and_reprint_notices_are_chrome(notice: str) -> None:
+    """A site's legal footer can outweigh a short article: it is never article text."""
+    assert chrome_line_rule(notice) == "legal-notice" or chrome_line_rule(notice) == "copyright"
+
+
+def test_long_paragraph_about_rights_is_article_text() -> None:
+    text = (
+        "The court said the rights of the defendants were protected throughout the trial, "
+        "and the judge reminded the jury that the use of the recordings was lawful. "
+    ) * 4
+    assert chrome_line_rule(text) is None

@@ -573,3 +573,16 @@ def test_next_story_appended_below_the_article_is_cut() -> None:
       </main></body></html>"""
     article = extract(page.encode())
     assert article.text == "\n\n".join(_PROSE)
+
+
+def test_short_article_beats_a_long_legal_footer() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in _PROSE[:3])
+    legal = (
+        "При воспроизведении или цитировании статей, опубликованных на портале «Пример», "
+        "указания имени авторов и источника обязательно. Интернет-ресурсам запрещено "
+        "воспроизводить материалы портала без активной гиперссылки на сайт. "
+    ) * 3
+    page = f"""<html><body><div class="site"><h1>Bridge closes</h1><div>{paragraphs}</div>
+      <div class="foot"><div class="footer_text">{legal}</div></div></div></body></html>"""
+    article = extract(page.encode())
+    assert _PROSE[0] in article.text and "воспроизведении" not in article.text

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pipeline.cleaning.rules import DEFAULT_RULES, ChromeRules, NamedPattern
+from pipeline.cleaning.rules import (
+    DEFAULT_RULES,
+    LEGAL_NOTICE_MAX_CHARS,
+    ChromeRules,
+    NamedPattern,
+)
 
 # Matching long paragraphs against line rules costs time and risks false hits; chrome lines
 # are short.
@@ -30,9 +35,14 @@ def _fold(text: str) -> str:
 def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     """The name of the text rule that marks this block as chrome, or None."""
     stripped = text.strip()
-    if not stripped or len(stripped) > MAX_CHROME_LINE_CHARS:
+    if not stripped:
         return None
-    return rules.line_matcher.search(_fold(stripped))
+    if len(stripped) > MAX_CHROME_LINE_CHARS:
+        # Long paragraphs are article text, except a site's legal or reprint notice.
+        if len(stripped) > LEGAL_NOTICE_MAX_CHARS:
+            return None
+        return rules.legal_matcher.search(stripped)
+    return rules.line_matcher.search(_fold(stripped)) or rules.legal_matcher.search(stripped)
 
 
 def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:

@@ -305,6 +305,14 @@ EDGE_LINES = EDGE_LINES + _CJK_EDGE
 
 # Short blocks that end the article: what follows them in the same container is chrome
 # (comment threads, related lists, prev/next), even when it looks like paragraphs.
+# Legal and reprint notices of a site's footer: long paragraphs (often longer than any chrome
+# line), so they are matched up to LEGAL_NOTICE_MAX_CHARS. A short article can weigh less than
+# its site's legal footer; these must not count as article text.
+LEGAL_NOTICES: tuple[NamedPattern, ...] = (
+    _named("legal-notice", r"(при (любом )?(полном или частичном )?(использовании|цитировании|воспроизведении|перепечатке|копировании).{0,200}?(ссылк|гиперссылк|источник|указани).{0,80}?обязательн|все права (защищены|на материалы)|свидетельство о регистрации (сми|средства массовой информации)|является интеллектуальной собственностью|wszelkie prawa zastrzeżone|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés|tutti i diritti riservati|todos os direitos reservados|με επιφύλαξη παντός δικαιώματος|all rights reserved)", requires=("при ", "все права", "свидетельство", "интеллектуальн", "prawa zastrzeżone", "rechte vorbehalten", "derechos reservados", "droits réservés", "diritti riservati", "direitos reservados", "επιφύλαξη", "rights reserved")),
+)  # fmt: skip
+LEGAL_NOTICE_MAX_CHARS = 2000
+
 END_MARKERS: tuple[NamedPattern, ...] = (
     _named("comments-heading", r"^\W*(\d+\s*)?(comments?|responses?|replies|reader comments|leave a (reply|comment)|post a comment|join the (conversation|discussion)|discussion|kommentare|comentarios|comentários|commentaires|commenti|reacties|kommentarer|komentarze|(wybrane |najnowsze )?komentarze|comentar( este artículo| esta noticia)?|deja (un|tu) comentario|deixe (um|seu) comentário|opinie|dodaj (komentarz|opinię)|komentáře|diskuse|yorumlar|комментарии|комментарии читателей|обсуждение|добавить комментарий|ваш комментарий|отзывы|σχ[οό]λια|σχολι[αά]στε|γρ[αά]ψτε ([εέ]να )?σχ[οό]λιο|评论\s*[(（]?\d*[)）]?|网友评论|最新评论|热门评论|我也说两句|发表评论)(\s*[(（]\d+[)）])?\W*$"),
     _named("related-heading", r"^\W*(相关(文章|阅读|新闻|链接|报道|推荐)|延伸阅读|推荐阅读|猜你喜欢|related( articles?| stories| content| coverage| posts?)?|more (stories|articles|news)( from .{0,40})?|recommended( for you| stories| articles)?|you (may|might) (also )?like|(most|more) (read|popular|viewed|shared)( in .{0,40}| on .{0,40}| stories)?|read next|what to read next|top stories|latest (news|stories)|must read|meistgelesen|meist gelesen|neueste artikel|beliebteste artikel|lo más leído|les plus lus|più letti|幻灯欣赏|图片欣赏|热点推荐|精彩推荐|热门推荐|editor'?s picks|in case you missed it|explore further|more .{0,30} (stories|articles|news|coverage)|mehr zum thema|weitere artikel|(das|dieses) (thema |)könnte (sie|dich|euch) (auch )?interessieren|lest auch|lies auch|auch interessant|passend dazu|zum thema|ähnliche (beiträge|artikel|themen)|verwandte (themen\w*|artikel|beiträge)|weitere beiträge|leia também|leia mais|lee también|lea también|à lire aussi|lire aussi|voir aussi|vous aimerez aussi|vous (aimerez|pourriez aimer)( aussi| également)?|leggi anche|ti potrebbe interessare|potrebbe interessarti|zobacz (też|także|również)|czytaj (też|także|również)|polecamy|podobne (artykuły|tematy)|читайте (также|тоже)|смотрите также|(материалы|новости|статьи) по теме|похожие (новости|статьи|материалы)|по теме|διαβ[αά]στε (επ[ιί]σης|ακ[οό]μα|ακ[οό]μη)|σχετικ[αά] ([αά]ρθρα|θ[εέ]ματα|ν[εέ]α))\W*$"),
@@ -331,6 +339,7 @@ class ChromeRules:
     weak_keep_chars_cjk: int = 150
     chrome_lines: tuple[NamedPattern, ...] = CHROME_LINES
     end_markers: tuple[NamedPattern, ...] = END_MARKERS
+    legal_notices: tuple[NamedPattern, ...] = LEGAL_NOTICES
     edge_lines: tuple[NamedPattern, ...] = EDGE_LINES
     # An element the class rules would remove is kept when it holds at least this share of
     # the page's text: a chrome word on the article's own wrapper must not delete the article.
@@ -354,6 +363,7 @@ class ChromeRules:
     line_matcher: PatternSet = field(init=False, repr=False, compare=False)
     edge_matcher: PatternSet = field(init=False, repr=False, compare=False)
     end_matcher: PatternSet = field(init=False, repr=False, compare=False)
+    legal_matcher: PatternSet = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         translator = GenericTranslator()
@@ -378,6 +388,7 @@ class ChromeRules:
         object.__setattr__(self, "line_matcher", PatternSet.of(lines))
         object.__setattr__(self, "edge_matcher", PatternSet.of(self.edge_lines))
         object.__setattr__(self, "end_matcher", PatternSet.of(self.end_markers))
+        object.__setattr__(self, "legal_matcher", PatternSet.of(self.legal_notices))
 
 
 def _listing(tests: list[str]) -> str:
