@@ -588,7 +588,8 @@ def test_menu_words_are_not_standalone_authors() -> None:
     )
     assert extract_metadata(page(body=body), None).authors == []
     # Control: a name in the same place is read.
-    assert extract_metadata(page(body=body.replace("登录 注册", "李明")), None).authors == ["李明"]
+    body = body.replace("登录 注册", "李小明")
+    assert extract_metadata(page(body=body), None).authors == ["李小明"]
 
 
 def test_published_and_updated_lines_in_text() -> None:
@@ -964,8 +965,8 @@ def test_subheading_inside_the_text_is_not_a_standalone_author() -> None:
     body = f"<p>飞行物理学常识</p><p>{prose}</p><p>推力</p><p>{prose}</p>"
     assert extract_metadata(page(body=body, lang="zh"), None).authors == []
     # Control: a name alone under the title, before the text begins, is the author.
-    body = body.replace("<p>飞行物理学常识</p>", "<p>飞行物理学常识</p><p>李明</p>")
-    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["李明"]
+    body = body.replace("<p>飞行物理学常识</p>", "<p>飞行物理学常识</p><p>李小明</p>")
+    assert extract_metadata(page(body=body, lang="zh"), None).authors == ["李小明"]
 
 
 @pytest.mark.parametrize(

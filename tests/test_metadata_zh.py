@@ -256,3 +256,16 @@ def test_house_named_in_author_meta_yields_to_the_reporter_in_the_text(house: st
     # With no person named anywhere, the house's credit is kept.
     body = body.replace("<div>记者 张三</div>", "")
     assert extract_metadata(_html(head, body), None).authors == [house]
+
+
+@pytest.mark.parametrize("label", ["原创", "快讯", "北京", "社论", "北京市"])
+def test_a_label_alone_under_the_title_is_no_author(label: str) -> None:
+    body = f"<p>经济运行总体平稳主要指标好于预期</p><p>{label}</p><p>{PROSE}</p>"
+    assert extract_metadata(_html("<title>t</title>", body), None).authors == []
+    # Control: a three-character name in the same place is read, and a two-character one
+    # in the essay layout (name, then a "——" subtitle).
+    assert extract_metadata(
+        _html("<title>t</title>", body.replace(label, "王小明")), None
+    ).authors == ["王小明"]
+    essay = body.replace(f"<p>{label}</p>", "<p>胡平</p><p>——当代中国的精神危机</p>")
+    assert extract_metadata(_html("<title>t</title>", essay), None).authors == ["胡平"]

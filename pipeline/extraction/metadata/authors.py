@@ -54,8 +54,9 @@ _CJK_NOT_NAME = re.compile(
     r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|发表|作者|记者|本报|本台|回复|评论)"
     # Role nouns end in an agent suffix: 评论员, 研究员, 编者, 律师, 院长, 专家, 博士.
     r"|(?:员|者|师|长|家|士|官|教授|主任)$"
-    # Units of an organisation, three characters or more: 市政府办公室, 宣传科, 调研组.
-    r"|^.{2,}(?:室|科|组|厂|队|团|署|集团|协会)$"
+    # Units of an organisation and places, three characters or more: 市政府办公室, 宣传科,
+    # 调研组, 北京市.
+    r"|^.{2,}(?:室|科|组|厂|队|团|署|集团|协会|市|省|县|区|镇|乡|村)$"
 )
 # Menu and toolbar words that stand alone on a line exactly like a name does.
 CJK_UI_WORDS = frozenset(

@@ -302,7 +302,10 @@ def standalone_names(lines: list[str]) -> list[str]:
 
     Essays and reposted articles print the author alone under the headline ("犬儒病(上)" /
     "胡平" / "——当代中国的精神危机"). Requiring a longer line before it and prose or a
-    subtitle after it keeps two-character menu items ("要闻", "江苏") out.
+    subtitle after it keeps menu items out. Two characters are the shape of most Chinese
+    words as well as of some names: a line of two-character tokens under a title is far more
+    often a label ("原创", "快讯", "北京") than a writer, so it counts only before a
+    "——" subtitle, the essay layout.
     """
     for index in range(1, len(lines) - 1):
         line = lines[index]
@@ -314,7 +317,10 @@ def standalone_names(lines: list[str]) -> list[str]:
         before, after = lines[index - 1], lines[index + 1]
         if len(before) < 4 or _STANDALONE_NAMES.match(before):
             continue
-        if not (len(after) >= 30 or after.startswith(("——", "--", "【", "（", "("))):
+        subtitle = after.startswith(("——", "--"))
+        if not (subtitle or len(after) >= 30 or after.startswith(("【", "（", "("))):
+            continue
+        if not subtitle and all(len(token) <= 2 for token in re.split(r"[、 ]", line)):
             continue
         names = split_names(line)
         if names:
