@@ -142,6 +142,7 @@ def test_name_shape(token: str, expected: str | None) -> None:
         ("2022年2月11日 晚上8点30分", datetime(2022, 2, 11, 20, 30)),
         ("2022年2月11日 中午12:10", datetime(2022, 2, 11, 12, 10)),
         ("2022年2月11日 凌晨0:30", datetime(2022, 2, 11, 0, 30)),
+        ("2022年2月11日 午後3時05分", datetime(2022, 2, 11, 15, 5)),  # Japanese
         # Chinese numerals, as government documents date themselves.
         ("二〇二二年二月十一日", datetime(2022, 2, 11)),
         ("二○二二年十二月三十一日", datetime(2022, 12, 31)),

@@ -84,8 +84,8 @@ _TZ_ALT = "|".join(sorted([*TZ_ABBREVIATIONS, *US_ZONES], key=len, reverse=True)
 
 # Time of day with optional seconds, am/pm and zone (offset or abbreviation).
 _TIME = (
-    # 上午/下午 … : the part of the day that a Chinese 12-hour time is in.
-    r"(?:(?P<period>上午|下午|中午|晚上|晚间|傍晚|夜间|夜里|凌晨|早上|早晨)\s*)?"
+    # 上午/下午 … (Japanese 午前/午後): the part of the day a 12-hour time is in.
+    r"(?:(?P<period>上午|下午|中午|晚上|晚间|傍晚|夜间|夜里|凌晨|早上|早晨|午前|午後)\s*)?"
     r"(?P<hour>\d{1,2})\s*[:：点時时h]\s*(?P<minute>\d{2})(?:\s*[:：分]\s*(?P<second>\d{2})(?:\.\d+)?)?"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?"
     r"(?:\s*(?:Uhr|h|分))?"
@@ -259,7 +259,7 @@ def _offset_zone(
     return None
 
 
-_AFTERNOON = frozenset({"下午", "晚上", "晚间", "傍晚", "夜间", "夜里"})
+_AFTERNOON = frozenset({"下午", "晚上", "晚间", "傍晚", "夜间", "夜里", "午後"})
 # Beijing time, written beside a date, fixes its zone at UTC+8.
 _BEIJING_TIME = "北京时间"
 _BEIJING = timezone(timedelta(hours=8))
