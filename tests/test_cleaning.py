@@ -399,3 +399,24 @@ def test_long_paragraph_about_rights_is_article_text() -> None:
         "and the judge reminded the jury that the use of the recordings was lawful. "
     ) * 4
     assert chrome_line_rule(text) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "市民大呼“小紙包”藥真便宜。快報記者 施向輝 攝",
+        "圖說：第一名得主東和婦產科家庭醫學診所院長夫婦。",
+        "(福州晚报记者 林安镇 实习生 黄卫平 文/摄)",
+        "◎ 記者林和謙/採訪報導",
+        "記者陳鈞凱／台北報導",
+    ],
+)
+def test_chinese_photo_credits_and_reporter_lines_are_chrome(line: str) -> None:
+    assert chrome_line_rule(line) in ("cjk-photo-caption", "reporter-credit")
+
+
+def test_chinese_sentences_about_photography_are_not_captions() -> None:
+    assert chrome_line_rule("他说这是他亲自拍摄") is None
+    assert (
+        chrome_line_rule("图为民众在街头排队购买年货的景象，他们说今年物价比去年更高了。") is None
+    )

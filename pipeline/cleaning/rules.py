@@ -252,9 +252,11 @@ CHROME_LINES: tuple[NamedPattern, ...] = (
     _named("app", r"(客户端下载|下载客户端|扫一扫|扫码(关注|下载|阅读)|扫描二维码|长按(识别)?二维码|download (the|our) app|get the app)"),
     _named("credit", r"^\s*[【\[（(]?\s*(责任编辑|编辑|责编|审核|审校|校对|监制|值班编辑|主编|编审|终审|出品|策划|统筹|制作|实习生|题图来源|题图|图片来源|文中图|编辑邮箱|稿件来源|原标题|本文来源|文章来源|转载请注明|供稿)\s*[:：︰]?.{0,80}$"),
     _named("credit-inline", r"(题图来源|编辑邮箱|责任编辑)\s*[:：]"),
+    # Chinese photo captions: a 图说/图为 label, or a line ending in the photographer's credit.
+    _named("cjk-photo-caption", r"^\W*(图说|图注|图片说明)\s*[:：]|^(?=.{0,100}$).*(\s|[/／(（])[\u4e00-\u9fff·]{2,4}\s*[/／]?\s*(摄|摄影|供图|文/摄)\s*[)）]?\s*$"),
     _named("source-line", r"^\s*(来源|作者|发布时间|发布日期|时间|日期|字号|浏览次数|阅读数|点击数|阅读量)\s*[:：].{0,120}$"),
     # "记者：张三" credits a reporter; "记者：你怎样看…？" is an interview question (article text).
-    _named("reporter-credit", r"^\s*(记者|通讯员)\s*[:：][^。？！?!，,]{0,30}$"),
+    _named("reporter-credit", r"^\s*(记者|通讯员)\s*[:：][^。？！?!，,]{0,30}$|^\W*(本报|特约)?(记者|通讯员)\s*[\u4e00-\u9fff·]{2,4}\s*[/／]\s*[\u4e00-\u9fff]{0,4}(报导|报道|摄影|摄)\W*$"),
     _named("copyright", r"(^\s*(copyright|©|\(c\))\s|all rights reserved|版权所有|版权声明|未经.{0,6}(授权|许可).{0,20}(转载|使用)|本网站?所有|icp备|公网安备|京icp|沪icp|粤icp|^\W*免责声明\W{0,3}[:：]|(网友|用户)(评论|留言|跟贴).{0,6}(仅|只)(代表|供))", requires=("copyright", "©", "(c)", "all rights reserved", "版权", "未经", "本网", "icp", "公网安备", "免责声明", "网友", "用户")),
     _named("cookie", r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings)|durch die weitere nutzung (der|dieser) (seite|website|webseite)|wir respektieren (deine|ihre) privatsphäre)", requires=("cookie", "weitere nutzung", "privatsphäre")),
     _named("report", r"^\W*(举报中心|网上有害信息举报专区|违法和不良信息举报.{0,40}|举报电话.{0,40}|举报)\W*$"),
