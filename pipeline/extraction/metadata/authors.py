@@ -50,7 +50,8 @@ ROLE_WORDS = re.compile(
 _NOT_NAME = re.compile(r"[<>{}=@#\d_]|https?:|\.(?:com|de|org|net)\b", re.IGNORECASE)
 # Chinese words that end organisations (人民网, 训练营, 吉林日报) or are labels, not names.
 _CJK_NOT_NAME = re.compile(
-    r"(?:网|报|社|台|刊|站|部|局|厅|委|院|会|中心|公司|馆|所|办|处|营|频道|时间|来源|日期|编辑|单位|发布|作者|记者|"
+    r"(?:网|網|报|報|社|台|臺|刊|站|部|局|厅|廳|委|院|会|會|中心|公司|馆|館|所|办|辦|处|處|营|"
+    r"频道|頻道|时间|時間|来源|來源|日期|编辑|編輯|单位|發布|发布|作者|记者|記者|"
     r"评论|阅读|点击|分享|打印|关闭|字号|新闻)$|^(?:时间|来源|日期|编辑|发布|发表|作者|记者|本报|本台|回复|评论)"
     # Role nouns end in an agent suffix: 评论员, 研究员, 编者, 律师, 院长, 专家, 博士.
     r"|(?:员|者|师|长|家|士|官|教授|主任)$"

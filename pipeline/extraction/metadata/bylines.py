@@ -13,16 +13,22 @@ from pipeline.cleaning.chars import HAN
 
 from .authors import clean_name, dedupe, is_ui_word, split_names
 
-_KEYWORDS = "来源|发布|发表|时间|日期|编辑|责任|摄影|字号|浏览|阅读|点击|评论|分享|打印|关闭|通讯员|实习生|记者|作者|校对|审核|监制|出品"
+# Traditional forms follow their simplified ones (Taiwan and Hong Kong pages).
+_KEYWORDS = (
+    "来源|來源|发布|發布|发表|發表|时间|時間|日期|编辑|編輯|责任|責任|摄影|攝影|字号|浏览|阅读|点击|"
+    "评论|評論|分享|打印|关闭|通讯员|通訊員|实习生|實習生|记者|記者|作者|校对|审核|监制|出品"
+)
 # Compound labels (责任编辑, 题图来源, 本报记者) stay whole.
 _CUT_BEFORE_KEYWORD = re.compile(
-    rf"(?<=[{HAN}])(?<!责任)(?<!责)(?<!题图)(?<!图片)(?<!本报)(?<!特约)(?=(?:{_KEYWORDS})[:：\s])"
+    rf"(?<=[{HAN}])(?<!责任)(?<!責任)(?<!责)(?<!題圖)(?<!题图)(?<!图片)(?<!本报)(?<!本報)(?<!特约)(?<!特約)(?=(?:{_KEYWORDS})[:：\s])"
 )
 # A label starts a line, follows a separator, or follows the outlet's name (光明日报记者, 新华社记者).
-_LABEL_START = r"(?:^|(?<=[\s(（\[【□|:：/,，;；●◎>\]】])|(?<=[报社网台电]))"
+_LABEL_START = r"(?:^|(?<=[\s(（\[【□|:：/,，;；●◎>\]】])|(?<=[报社网台电報網電]))"
 _CJK_NAME = rf"[{HAN}]{{2,4}}(?:·[{HAN}]{{1,6}})?"
 # Words that follow names in a credit and are never a second name ("记者 张三 报道").
-_CREDIT_VERBS = "报道|整理|综合|编译|摘编|供稿|发自|摄影|制图|翻译"
+_CREDIT_VERBS = (
+    "报道|報導|報道|整理|综合|綜合|编译|編譯|摘编|供稿|发自|發自|摄影|攝影|制图|翻译|翻譯"
+)
 # Names end where the line or the CJK run ends, or before a credit word ("马俊峰/文", "张三 摄").
 # A label after the spaces ("作者：陈秋生　　发表时间：…") starts the next field, not a second name.
 # Modifiers that open a label, never a name: "见习记者 张三 特约通讯员 李四".
@@ -35,7 +41,7 @@ _NEXT_NAME = (
 )
 _CJK_NAMES = (
     rf"({_CJK_NAME}(?:{_NEXT_NAME})*)"
-    rf"(?![ \u3000]*[:：])(?=$|[^{HAN}]|摄|报道|编辑|发自|来源|通讯员|实习生)"
+    rf"(?![ \u3000]*[:：])(?=$|[^{HAN}]|摄|攝|报道|報導|编辑|編輯|发自|來源|来源|通讯员|實習生|实习生)"
 )
 ZH_AUTHOR = re.compile(
     _LABEL_START + r"(?:(?:作者|撰文|撰稿)\s*[:：/／|｜]?|文\s*[:：/／|｜])\s*" + _CJK_NAMES
@@ -46,15 +52,19 @@ ZH_SIGNED = re.compile(_LABEL_START + _CJK_NAMES + rf"\s*[/／|｜ ]\s*文(?![{H
 # only 2-3 characters, the length of nearly all Chinese names, so prose such as
 # "记者采访时称" is not read as a byline.
 _REPORTER_LABEL = (
-    r"(?:本报|特约|新华社|中新社|中新网|本台)?(?:记者|实习生|通讯员|评论员|撰稿人|特派员)"
+    r"(?:本报|本報|特约|特約|新华社|中新社|中新网|中央社|本台)?"
+    r"(?:记者|記者|实习生|實習生|通讯员|通訊員|评论员|評論員|撰稿人|特派员|特派員)"
 )
 ZH_REPORTER = re.compile(_LABEL_START + _REPORTER_LABEL + r"(?:\s*[:：|｜/／]\s*|\s+)" + _CJK_NAMES)
 ZH_REPORTER_GLUED = re.compile(
     _LABEL_START
     + _REPORTER_LABEL
-    + rf"([{HAN}]{{2,3}}(?:[ \u3000、，,]+(?!{_CREDIT_VERBS})[{HAN}]{{2,3}})*)(?=$|[^{HAN}]|摄|报道|发自)"
+    + rf"([{HAN}]{{2,3}}(?:[ \u3000、，,]+(?!{_CREDIT_VERBS})[{HAN}]{{2,3}})*)"
+    + rf"(?=$|[^{HAN}]|摄|攝|报道|報導|发自|發自)"
 )
-ZH_EDITOR = re.compile(_LABEL_START + r"(?:责任编辑|责编|编辑)\s*[:：]\s*" + _CJK_NAMES)
+ZH_EDITOR = re.compile(
+    _LABEL_START + r"(?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：]\s*" + _CJK_NAMES
+)
 # Portal style: "2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]".
 ZH_BRACKETED = re.compile(rf"[\[【]\s*([{HAN}]{{2,4}})\s*[\]】]")
 _HAS_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
@@ -148,7 +158,9 @@ _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|我的位�
 
 
 # Cheap pre-checks: most lines hold none of these words, and the full patterns cost more.
-_NAME_LABEL_WORD = re.compile(r"作者|撰|文|记者|实习生|通讯员|评论员|特派员")
+_NAME_LABEL_WORD = re.compile(
+    r"作者|撰|文|记者|記者|实习生|實習生|通讯员|通訊員|评论员|評論員|特派"
+)
 _CREDIT_WORD = re.compile(r"编|校对|审|监制|摄影|图|翻译|通讯员|实习生")
 _SOURCE_WORD = re.compile(r"来源|出处|稿源|来自")
 
@@ -174,7 +186,7 @@ ZH_CLOSING_CREDIT = re.compile(
 )
 
 
-_REPORTER_WORD = re.compile(r"记者|通讯员|实习生")
+_REPORTER_WORD = re.compile(r"记者|記者|通讯员|通訊員|实习生|實習生")
 
 
 # A signature alone in parentheses under the last paragraph: "……外科医生。" / "（袁源）".
