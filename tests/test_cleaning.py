@@ -420,3 +420,15 @@ def test_chinese_sentences_about_photography_are_not_captions() -> None:
     assert (
         chrome_line_rule("图为民众在街头排队购买年货的景象，他们说今年物价比去年更高了。") is None
     )
+
+
+def test_registration_box_goes_even_with_long_text_but_subscriber_content_stays() -> None:
+    pitch = "<li>Unlimited online access to every article and our archive, on any device.</li>" * 8
+    tree = _tree(
+        f"<article>{PARAGRAPH}<div class='register-prompt'><ul>{pitch}</ul></div>"
+        f"<div class='subscriber-content'>{PARAGRAPH * 3}</div>{PARAGRAPH}</article>"
+    )
+    strip_chrome(tree)
+    text = tree.text_content()
+    assert "Unlimited online access" not in text
+    assert text.count("This is a sentence of the article") == 4 * 5

@@ -185,7 +185,12 @@ CHROME_CLASS_SUBSTRINGS: tuple[NamedPattern, ...] = (
         "related",
         r"related|recommend|more-?stories|read-?more|also-?read|xiangguan|tuijian|outbrain|taboola|trending|popular|most-?read|hot-?news|rank",
     ),
-    _named("newsletter", r"newsletter|subscri|signup|sign-up|register|membership"),
+    _named(
+        "newsletter",
+        r"newsletter|signup|sign-up|register|registration|membership|regwall|paywall-?(prompt|offer|box)",
+    ),
+    # Weak: "subscriber-content" wraps the article itself on some paywalled sites.
+    _named("subscribe", r"subscri"),
     _named(
         "ads",
         r"advert|sponsor|promo|banner|adsbygoogle|dfp|gpt-ad|ad-slot|adslot|adunit|ad-container|ad-wrapper|guanggao",
@@ -223,7 +228,7 @@ CHROME_CLASS_TOKENS: frozenset[str] = frozenset(
 # weak: layout words ("sidebar-grid", "widget", "footer") also name the wrappers of real article
 # text, so a weakly matched element that holds paragraph text is kept for the body finder.
 STRONG_CLASS_RULES: frozenset[str] = frozenset(
-    {"comments", "share", "breadcrumb", "cookie", "app", "prevnext", "hidden", "popup", "byline-box",
+    {"comments", "share", "breadcrumb", "cookie", "app", "prevnext", "hidden", "popup", "byline-box", "newsletter",
      "comment", "pinglun", "social", "print", "email", "login"}
 )  # fmt: skip
 
