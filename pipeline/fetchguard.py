@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -390,15 +390,17 @@ class FetchGuardMiddleware:
         config = getattr(self.crawler.spider, "config", None)
         return tuple(getattr(config, "allowed_domains", ()) or ())
 
-    def _refuse(self, request: Request, kind: str, host: str, why: str) -> Any:
+    def _refuse(self, request: Request, kind: str, host: str, why: str) -> NoReturn:
         self.crawler.stats.inc_value(f"newsmill/refused/{kind}")
         if host not in self._logged:
             self._logged.add(host)
             logger.warning(
-                "refusing to fetch %s (%s); later requests to %s are refused silently. "
-                "Set NEWSMILL_ALLOW_PRIVATE to allow a private network on purpose.",
+                "refusing to fetch %s (%s); later requests to %s are refused silently.%s",
                 request.url[:200],
                 why,
                 host,
+                " Set NEWSMILL_ALLOW_PRIVATE to allow a private network on purpose."
+                if kind == "private_address"
+                else "",
             )
         raise FetchRefused(f"fetch guard: {why}", kind)
