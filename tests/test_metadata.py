@@ -211,6 +211,8 @@ def test_strip_site_name(raw: str, expected: str) -> None:
         ("王建宏、张文攀", ["王建宏", "张文攀"]),
         ("https://www.facebook.com/someone", []),
         ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+        ("Jane Doe – Reuters", ["Jane Doe"]),
+        ("Jane Doe - Updated 10:03", ["Jane Doe"]),
         ("Bob Fischer | Weitere Artikel", ["Bob Fischer"]),
         ("Bob Fischer, Weitere Artikel", ["Bob Fischer"]),
         ("Veröffentlicht am", []),

@@ -324,6 +324,9 @@ def looks_like_organisation(name: str) -> bool:
     return bool(_CJK.search(name)) and bool(_CJK_NOT_NAME.search(name.replace(" ", "")))
 
 
+_SPACED_BAR = re.compile(r"\s+[|–—-]\s+")
+
+
 def split_names(raw: str, *, structured: bool = False) -> list[str]:
     """All names in a byline string: 'By Jane Doe and John Roe' → ['Jane Doe', 'John Roe']."""
     text = " ".join(raw.replace("\u00a0", " ").split())
@@ -332,10 +335,10 @@ def split_names(raw: str, *, structured: bool = False) -> list[str]:
     text = _PARENS.sub("", text)
     text = _EMAIL.sub(" ", text)
     text = strip_prefix(text)
-    if not structured and " | " in text:
-        # "By Jane Doe | Reuters", "Jane Doe | Updated 10:03": what follows the bar in page
-        # text is an agency, a section or a date, not another writer.
-        text = text.split(" | ", 1)[0]
+    if not structured:
+        # "By Jane Doe | Reuters", "Jane Doe – Updated 10:03": what follows a spaced bar or
+        # dash in page text is an agency, a section or a date, not another writer.
+        text = _SPACED_BAR.split(text, 1)[0]
     parts = text.split() if _CJK_SPACE_SEPARATED.match(text) else NAME_SEPARATORS.split(text)
     if len(parts) > 1:
         # In a list, parts that are roles or degrees ("Jane Doe, AP Sports Writer",
