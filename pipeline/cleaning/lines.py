@@ -42,7 +42,7 @@ def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | Non
         if len(stripped) > LEGAL_NOTICE_MAX_CHARS:
             return None
         return rules.legal_matcher.search(stripped)
-    return rules.line_matcher.search(_fold(stripped)) or rules.legal_matcher.search(stripped)
+    return rules.line_matcher.search(_fold(stripped))
 
 
 def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:

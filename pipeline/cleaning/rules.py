@@ -391,7 +391,8 @@ class ChromeRules:
         object.__setattr__(self, "class_candidates", lxml.etree.XPath(listing))
         object.__setattr__(self, "class_candidates_inside", lxml.etree.XPath(f"count({listing})"))
         object.__setattr__(self, "class_matcher", PatternSet.of(self.class_substrings))
-        lines = (*self.chrome_lines, *self.extra_line_patterns)
+        # Legal notices are chrome lines too; long blocks are tried against them alone.
+        lines = (*self.chrome_lines, *self.extra_line_patterns, *self.legal_notices)
         object.__setattr__(self, "line_matcher", PatternSet.of(lines))
         object.__setattr__(self, "edge_matcher", PatternSet.of(self.edge_lines))
         object.__setattr__(self, "end_matcher", PatternSet.of(self.end_markers))
