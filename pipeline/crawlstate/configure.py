@@ -1,4 +1,4 @@
-"""Opening the crawl state for a spider run from Scrapy settings."""
+"""Opening the crawl state for a spider run from Scrapy settings (defaults: pipeline/settings.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pipeline.user_errors import NewsmillError
 
 def recheck_policy(settings: BaseSettings) -> RecheckPolicy:
     return RecheckPolicy(
-        recheck_within_days=settings.getfloat("NEWSMILL_RECHECK_WITHIN_DAYS", 3.0),
-        recheck_interval_hours=settings.getfloat("NEWSMILL_RECHECK_INTERVAL_HOURS", 6.0),
-        dropped_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_DROPPED_HOURS", 24.0 * 7),
-        gone_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_GONE_HOURS", 24.0 * 30),
-        claim_ttl_seconds=settings.getfloat("NEWSMILL_CLAIM_TTL_SECONDS", 3600.0),
+        recheck_within_days=settings.getfloat("NEWSMILL_RECHECK_WITHIN_DAYS"),
+        recheck_interval_hours=settings.getfloat("NEWSMILL_RECHECK_INTERVAL_HOURS"),
+        dropped_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_DROPPED_HOURS"),
+        gone_recheck_hours=settings.getfloat("NEWSMILL_RECHECK_GONE_HOURS"),
+        claim_ttl_seconds=settings.getfloat("NEWSMILL_CLAIM_TTL_SECONDS"),
     )
 
 
@@ -27,7 +27,7 @@ def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlStat
     Fails at once, with a message saying what to do, when the database is unreachable or
     its schema predates the crawl_state table.
     """
-    if not settings.getbool("NEWSMILL_INCREMENTAL", True):
+    if not settings.getbool("NEWSMILL_INCREMENTAL"):
         return None
     from pipeline.db.session import check_connection, describe_url, get_engine
     from pipeline.db.target import database_target
@@ -47,7 +47,7 @@ def open_crawl_state(settings: BaseSettings, *, source: str | None) -> CrawlStat
         engine,
         source=source,
         policy=recheck_policy(settings),
-        flush_rows=settings.getint("NEWSMILL_CRAWLSTATE_FLUSH_ROWS", 200),
-        flush_seconds=settings.getfloat("NEWSMILL_CRAWLSTATE_FLUSH_SECONDS", 2.0),
+        flush_rows=settings.getint("NEWSMILL_CRAWLSTATE_FLUSH_ROWS"),
+        flush_seconds=settings.getfloat("NEWSMILL_CRAWLSTATE_FLUSH_SECONDS"),
         tracking=tracking_params(settings.getlist("NEWSMILL_TRACKING_PARAMS")),
     )

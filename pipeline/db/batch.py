@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 
+from pipeline import settings as project_settings
 from pipeline.db.lineage import (
     Sighting,
     StoryCandidate,
@@ -47,12 +48,13 @@ from pipeline.db.records import (
 
 logger = logging.getLogger(__name__)
 
-# Near-duplicate marking: SimHash distance at or below this many bits (0: off). Candidates
-# share a 16-bit quarter of the hash, so every pair within 3 bits is found, or the headline,
-# which catches most copies further apart. On the eval dev pages an added credit line moves
-# a text by 2 bits (median; 5 at p90), a dropped last paragraph by 4 (8 at p90), and no two
-# of 242 unrelated pages are closer than 13 bits.
-DEFAULT_NEAR_DUPLICATE_BITS = 6
+# Near-duplicate marking: SimHash distance at or below this many bits (0: off), for callers
+# without settings; the value is NEWSMILL_NEAR_DUPLICATE_BITS in pipeline/settings.py.
+# Candidates share a 16-bit quarter of the hash, so every pair within 3 bits is found, or the
+# headline, which catches most copies further apart. On the eval dev pages an added credit
+# line moves a text by 2 bits (median; 5 at p90), a dropped last paragraph by 4 (8 at p90),
+# and no two of 242 unrelated pages are closer than 13 bits.
+DEFAULT_NEAR_DUPLICATE_BITS = project_settings.NEWSMILL_NEAR_DUPLICATE_BITS
 
 _MAX_EXTRA_ROUNDS = 5
 

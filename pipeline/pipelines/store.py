@@ -23,7 +23,6 @@ from twisted.internet import defer, task, threads
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
-from pipeline.db.batch import DEFAULT_NEAR_DUPLICATE_BITS
 from pipeline.db.records import ArticleRecord, WriteOutcome, WriteResult
 from pipeline.db.runs import finish_run, start_run
 from pipeline.db.session import get_engine
@@ -75,7 +74,7 @@ class StorePipeline:
         target: DatabaseTarget,
         batch_size: int,
         flush_seconds: float,
-        near_duplicate_bits: int = DEFAULT_NEAR_DUPLICATE_BITS,
+        near_duplicate_bits: int,
     ) -> None:
         self.crawler = crawler
         self.near_duplicate_bits = near_duplicate_bits
@@ -107,14 +106,14 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("NEWSMILL_STORE_ENABLED", True):
+        if not settings.getbool("NEWSMILL_STORE_ENABLED"):
             raise NotConfigured("NEWSMILL_STORE_ENABLED is off")
         return cls(
             crawler,
             database_target(settings),
-            settings.getint("NEWSMILL_STORE_BATCH_SIZE", 200),
-            settings.getfloat("NEWSMILL_STORE_FLUSH_SECONDS", 2.0),
-            settings.getint("NEWSMILL_NEAR_DUPLICATE_BITS", DEFAULT_NEAR_DUPLICATE_BITS),
+            settings.getint("NEWSMILL_STORE_BATCH_SIZE"),
+            settings.getfloat("NEWSMILL_STORE_FLUSH_SECONDS"),
+            settings.getint("NEWSMILL_NEAR_DUPLICATE_BITS"),
         )
 
     def spider_opened(self, spider: Any) -> None:
