@@ -432,3 +432,14 @@ def test_registration_box_goes_even_with_long_text_but_subscriber_content_stays(
     text = tree.text_content()
     assert "Unlimited online access" not in text
     assert text.count("This is a sentence of the article") == 4 * 5
+
+
+@pytest.mark.parametrize(
+    "line", ["Table of Contents", "Auf dieser Seite:", "Hauptinhalt", "In this article", "1 min"]
+)
+def test_page_navigation_labels_are_chrome(line: str) -> None:
+    assert chrome_line_rule(line) == "widget-text"
+
+
+def test_sentence_about_contents_is_not_a_label() -> None:
+    assert chrome_line_rule("The contents of the report were leaked to the press.") is None
