@@ -586,3 +586,19 @@ def test_short_article_beats_a_long_legal_footer() -> None:
       <div class="foot"><div class="footer_text">{legal}</div></div></div></body></html>"""
     article = extract(page.encode())
     assert _PROSE[0] in article.text and "воспроизведении" not in article.text
+
+
+def test_post_that_is_only_a_list_of_links_keeps_the_list() -> None:
+    """A link roll has no paragraph at all: the list under the headline is the post, not a
+    link farm to drop (it used to give only the 'likes' line of a widget further down)."""
+    links = "".join(
+        f"<li><a href='https://site{n}.example/story'>Linked story headline number {n}</a></li>"
+        for n in range(6)
+    )
+    page = f"""<html><body><header><h1>Reading list for Thursday</h1></header>
+      <div class="entry-content"><ul class="linkroll">{links}</ul></div>
+      <div class="likes"><p>12 readers like this post</p></div></body></html>"""
+    article = extract(page.encode())
+    assert "Linked story headline number 0" in article.text
+    assert "Linked story headline number 5" in article.text
+    assert article.text.startswith("Linked story headline number 0")

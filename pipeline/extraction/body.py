@@ -28,6 +28,7 @@ from pipeline.extraction.refine import (
 from pipeline.extraction.scoring import (
     BAD,
     GOOD,
+    SHORT,
     BodyOptions,
     ScoredBlock,
     classify,
@@ -93,6 +94,8 @@ def select_body(
     scored = [classify(block, rules, options) for block in blocks]
     if not any(item.label == GOOD for item in scored):
         scored = _captions_as_text(scored, rules, options)
+    if not any(item.label == GOOD for item in scored):
+        _link_list_below_headline(scored, options)
     demote_teasers(scored)
     demote_teaser_runs(scored)
     if find_container and any(item.label == GOOD for item in scored):
@@ -129,6 +132,41 @@ def _captions_as_text(
             item = classify(block, rules, options)
         rescored.append(item)
     return rescored
+
+
+def _link_list_below_headline(scored: list[ScoredBlock], options: BodyOptions) -> None:
+    """A post that is nothing but a list of links (a link roll, a reading list) has no
+    paragraph at all: then the first list of three or more linked items below the headline is
+    its text, instead of whatever short line elsewhere weighs most."""
+    headline = next((i for i, item in enumerate(scored) if item.block.kind == "h1"), None)
+    if headline is None:
+        return
+    lists: dict[HtmlElement, list[ScoredBlock]] = {}
+    for item in scored[headline + 1 :]:
+        if item.rule != "link-density" or item.block.list_tag is None:
+            continue
+        holder = _list_of(item.block.owner)
+        if holder is None:
+            continue
+        lists.setdefault(holder, []).append(item)
+        if len(lists) > 1 and len(next(iter(lists.values()))) >= 3:
+            break
+    for items in lists.values():
+        if len(items) >= 3:
+            for item in items:
+                item.label = SHORT
+                item.rule = "link-list-post"
+                item.weight = options.short_weight * item.block.chars
+            return
+
+
+def _list_of(element: HtmlElement) -> HtmlElement | None:
+    node: HtmlElement | None = element
+    while node is not None:
+        if node.tag in ("ul", "ol"):
+            return node
+        node = node.getparent()
+    return None
 
 
 def _widen(
