@@ -602,3 +602,16 @@ def test_post_that_is_only_a_list_of_links_keeps_the_list() -> None:
     assert "Linked story headline number 0" in article.text
     assert "Linked story headline number 5" in article.text
     assert article.text.startswith("Linked story headline number 0")
+
+
+def test_ruby_readings_are_not_article_text() -> None:
+    sentence = (
+        "<ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>"
+        "をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。"
+    )
+    page = (
+        f"<html><body><article><p>{sentence * 3}</p><p>{sentence * 2}</p></article></body></html>"
+    )
+    text = extract(page.encode()).text
+    assert text.startswith("子どもへの虐待をなくすための法律ができました。")
+    assert "ぎゃくたい" not in text

@@ -146,6 +146,7 @@ DROP_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "input",
     "select", "textarea", "option", "label", "object", "embed", "applet", "audio", "video",
     "map", "dialog", "menu", "link", "meta", "head", "nav", "title",
+    "rt", "rp",  # ruby readings (furigana, pinyin) above the text they annotate
 )  # fmt: skip
 
 
