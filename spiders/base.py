@@ -12,7 +12,6 @@ The extract stage appends each page's article text to the first page's.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -119,22 +118,7 @@ class NewsSpider(scrapy.Spider):
         self.crawl_state: CrawlStateRepository | None = None
 
     # --- setup -------------------------------------------------------------------------
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        super().update_settings(settings)
-        # A shared frontier across processes/nodes: scrapy-redis's scheduler and dupefilter.
-        redis_url = settings.get("NEWSMILL_REDIS_URL") or os.environ.get("NEWSMILL_REDIS_URL")
-        if redis_url:
-            settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="spider")
-            settings.set(
-                "DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="spider"
-            )
-            settings.set("REDIS_URL", redis_url, priority="spider")
-            # Keep the queue when a node stops, so the others (or a restart) carry on.
-            settings.set(
-                "SCHEDULER_PERSIST", settings.getbool("SCHEDULER_PERSIST", True), priority="spider"
-            )
-
+    # (A shared scrapy-redis frontier, NEWSMILL_REDIS_URL, is switched on by the add-on.)
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -176,13 +160,27 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({d.partition(":")[0] for d in domains})
         cutoffs = [c for c in (self.since_arg, _age_cutoff(limits.max_age_days)) if c]
         self.cutoff = max(cutoffs) if cutoffs else None
-        self.max_article_pages = settings.getint("NEWSMILL_MAX_ARTICLE_PAGES", 10)
-        self.max_section_pages = settings.getint("NEWSMILL_MAX_SECTION_PAGES", 5)
-        self.recheck_batch = settings.getint("NEWSMILL_RECHECK_BATCH", 1000)
-        self.frontier_memory = settings.getint("NEWSMILL_FRONTIER_MEMORY", 10_000)
         # The source's own recheck window (`recheck:` in its YAML); a -s given still wins.
         for key, value in self.config.setting_overrides().items():
             settings.set(key, value, priority="spider")
+
+    # Read when used, not when the spider is built: Scrapy builds the spider before the add-on
+    # sets Newsmill's defaults (pipeline/settings.py) for crawls that do not load that module.
+    @property
+    def max_article_pages(self) -> int:
+        return self.settings.getint("NEWSMILL_MAX_ARTICLE_PAGES")
+
+    @property
+    def max_section_pages(self) -> int:
+        return self.settings.getint("NEWSMILL_MAX_SECTION_PAGES")
+
+    @property
+    def recheck_batch(self) -> int:
+        return self.settings.getint("NEWSMILL_RECHECK_BATCH")
+
+    @property
+    def frontier_memory(self) -> int:
+        return self.settings.getint("NEWSMILL_FRONTIER_MEMORY")
 
     def load_config(self, settings: BaseSettings) -> SourceConfig:
         if not self.source_arg:
@@ -371,11 +369,11 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newsmill/not_modified")
             if self.crawl_state:
                 self.crawl_state.record_fetch(
-                    response.request.url, response.status, header_dict(response)
+                    _request_url(response), response.status, header_dict(response)
                 )
             return
         html = looks_like_html(
-            response.headers.get("Content-Type", b"").decode("latin-1"), response.body
+            (response.headers.get("Content-Type") or b"").decode("latin-1"), response.body
         )
         if first and self.crawl_state:
             self.crawl_state.record_fetch(

@@ -27,7 +27,9 @@ class IncrementalSpider(Protocol):
     """What a spider offers to take part in incremental crawling (spiders.base.NewsSpider)."""
 
     crawl_state: CrawlStateRepository | None
-    frontier_memory: int
+
+    @property
+    def frontier_memory(self) -> int: ...
 
     @property
     def source_name(self) -> str | None: ...
