@@ -344,3 +344,35 @@ def test_stories_and_history_commands(
     assert main(["history", "https://nowhere.example/x"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["newsmill: error: no stored article has the URL https://nowhere.example/x"]
+
+
+def test_a_story_with_many_copies_costs_a_bounded_lookup(clean_db: Engine, tmp_path: Path) -> None:
+    from pipeline.db import lineage
+
+    original = story_text(14)
+    copies = [
+        article_record(f"https://s{n}.example/14", original + f"\nCredit line of outlet {'x' * n}.")
+        for n in range(1, 41)
+    ]
+    write(clean_db, copies, tmp_path)
+    assert len(rows(clean_db, "SELECT DISTINCT story_id FROM articles")) == 1
+    probe = article_record("https://new.example/14", syndicated(original))
+    proxy = clean_db.raw_connection()
+    try:
+        with proxy.driver_connection.cursor() as cur:
+            cur.execute(
+                lineage._FIND_CANDIDATES,
+                {
+                    "owners": [0] * len(probe.story_bands),
+                    "keys": list(probe.story_bands),
+                    "fanout": lineage.BAND_FANOUT,
+                    "top": lineage.CANDIDATES_PER_ARTICLE,
+                },
+            )
+            found = cur.fetchall()
+    finally:
+        proxy.close()
+    # 40 stored copies share its bands; only the best few signatures are fetched.
+    assert 1 <= len(found) <= lineage.CANDIDATES_PER_ARTICLE
+    write(clean_db, [probe], tmp_path)
+    assert len(rows(clean_db, "SELECT DISTINCT story_id FROM articles")) == 1
