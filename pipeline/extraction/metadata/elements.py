@@ -93,8 +93,13 @@ def _marked(scope: HtmlElement, hint: re.Pattern[str]) -> list[HtmlElement]:
     """Elements under ``scope`` with a class/id/rel/itemprop value matching ``hint``, in order."""
     seen: set[HtmlElement] = set()
     found: list[HtmlElement] = []
+    # Pages repeat a few class names thousands of times: each distinct value is matched once.
+    verdicts: dict[str, bool] = {}
     for value in _MARKER_ATTRS(scope):
-        if hint.search(value):
+        hit = verdicts.get(value)
+        if hit is None:
+            hit = verdicts[value] = hint.search(value) is not None
+        if hit:
             element = value.getparent()
             if element not in seen:
                 seen.add(element)
