@@ -218,6 +218,8 @@ def test_strip_site_name(raw: str, expected: str) -> None:
         ("Veröffentlicht am", []),
         ("Mehr", []),
         ("No Author", []),
+        ("回首页", []),
+        ("关注", []),
     ],
 )
 def test_split_names(raw: str, expected: list[str]) -> None:

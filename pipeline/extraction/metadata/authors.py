@@ -110,6 +110,8 @@ CJK_UI_WORDS = frozenset(
         "设为首页",
         "加入收藏",
         "返回顶部",
+        "回首页",
+        "关注",
         # Comment and post widgets: "发表 最新评论", "回复", "匿名网友", "游客".
         "发表",
         "发布",
