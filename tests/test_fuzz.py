@@ -33,6 +33,8 @@ from spiders.sitemap import UnreadableSitemapError, parse_sitemap_document, site
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("NEWSMILL_FUZZ_EXAMPLES", "40"))
+# A long run must not be cut by the suite's 300 s per-test timeout (a case takes 0.1-6 s).
+pytestmark = pytest.mark.timeout(max(300, EXAMPLES * 3))
 CASE_SECONDS = 15.0  # one extract() or parser call, inputs up to ~4 MB, on a shared 2-core box
 MEMORY_MB = 800  # peak RSS growth over the whole module
 URL = "https://news.example/2026/11/24/story.html"
