@@ -42,6 +42,10 @@ def fingerprints_of_normalized(normalized: str) -> tuple[str, int]:
     return _sha256(normalized), _simhash(normalized)
 
 
+def content_hash_of_normalized(normalized: str) -> str:
+    return _sha256(normalized)
+
+
 def simhash(text: str) -> int:
     """64-bit SimHash over 3-gram features, as a signed int64 (fits PostgreSQL BIGINT)."""
     return _simhash(normalize_text(text))
@@ -77,11 +81,24 @@ def _simhash(normalized: str) -> int:
     is counted in C too: each bit position's count is a masked bit_count() over one byte
     lane of the packed features.
     """
+    return simhash_of_tokens(hashed_tokens(normalized))
+
+
+def hashed_tokens(normalized: str) -> bytes:
+    """The 8-byte hashes of the text's shingle tokens, joined (at least 4 tokens, padded).
+
+    SimHash and the story MinHash (``minhash.py``) both start from these; computed once
+    per text when both are wanted (``minhash.text_fingerprints``).
+    """
     tokens = shingle_tokens(normalized)
     if len(tokens) < 4:
         tokens = tokens + [""] * (4 - len(tokens))
-    joined = b"".join(map(token_hash, tokens))
-    count = len(tokens) - 3
+    return b"".join(map(token_hash, tokens))
+
+
+def simhash_of_tokens(joined: bytes) -> int:
+    """SimHash from ``hashed_tokens``' output."""
+    count = len(joined) // 8 - 3
     size = 8 * count
     packed = (
         int.from_bytes(joined[:size])
