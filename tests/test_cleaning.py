@@ -443,3 +443,13 @@ def test_page_navigation_labels_are_chrome(line: str) -> None:
 
 def test_sentence_about_contents_is_not_a_label() -> None:
     assert chrome_line_rule("The contents of the report were leaked to the press.") is None
+
+
+def test_remembered_line_verdicts_match_fresh_ones() -> None:
+    rules = dataclasses.replace(DEFAULT_RULES)
+    lines = ["Share this article", "Comments", "A normal sentence of the article, with words."]
+    first = [chrome_line_rule(line, rules) for line in lines]
+    again = [chrome_line_rule(line, rules) for line in lines]
+    assert first == again == ["share", "comments", None]
+    assert len(rules.line_verdicts) == 3
+    assert not DEFAULT_RULES.line_verdicts or rules.line_verdicts is not DEFAULT_RULES.line_verdicts

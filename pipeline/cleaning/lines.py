@@ -9,6 +9,7 @@ from pipeline.cleaning.rules import (
     LEGAL_NOTICE_MAX_CHARS,
     ChromeRules,
     NamedPattern,
+    PatternSet,
 )
 
 # Matching long paragraphs against line rules costs time and risks false hits; chrome lines
@@ -32,6 +33,22 @@ def _fold(text: str) -> str:
     return text if text.isascii() else text.translate(_TRADITIONAL)
 
 
+# Remembered verdicts per rules object; past this many the memo starts afresh.
+_MAX_VERDICTS = 50_000
+_LINE, _EDGE = 0, 1
+
+
+def _remembered(rules: ChromeRules, kind: int, text: str, matcher: PatternSet) -> str | None:
+    verdicts = rules.line_verdicts
+    key = (kind, text)
+    if key in verdicts:
+        return verdicts[key]
+    if len(verdicts) >= _MAX_VERDICTS:
+        verdicts.clear()
+    verdict = verdicts[key] = matcher.search(_fold(text))
+    return verdict
+
+
 def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     """The name of the text rule that marks this block as chrome, or None."""
     stripped = text.strip()
@@ -42,7 +59,7 @@ def chrome_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | Non
         if len(stripped) > LEGAL_NOTICE_MAX_CHARS:
             return None
         return rules.legal_matcher.search(stripped)
-    return rules.line_matcher.search(_fold(stripped))
+    return _remembered(rules, _LINE, stripped, rules.line_matcher)
 
 
 def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
@@ -50,7 +67,7 @@ def edge_line_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:
     stripped = text.strip()
     if not stripped or len(stripped) > 100:
         return None
-    return rules.edge_matcher.search(_fold(stripped))
+    return _remembered(rules, _EDGE, stripped, rules.edge_matcher)
 
 
 def end_marker_rule(text: str, rules: ChromeRules = DEFAULT_RULES) -> str | None:

@@ -372,6 +372,11 @@ class ChromeRules:
     edge_matcher: PatternSet = field(init=False, repr=False, compare=False)
     end_matcher: PatternSet = field(init=False, repr=False, compare=False)
     legal_matcher: PatternSet = field(init=False, repr=False, compare=False)
+    # Verdicts of the line rules by text: menus, share bars and labels repeat on every page of
+    # a site (a third of all blocks on the eval pages recur), and the rules are pure. Bounded.
+    line_verdicts: dict[tuple[int, str], str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         translator = GenericTranslator()
