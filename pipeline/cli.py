@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 from pipeline.user_errors import NewsmillError
 
@@ -271,9 +275,22 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return CrawlScheduler(options, database_last_starts(url)).run()
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def _stored_articles() -> Iterator[Engine]:
+    """An engine on the configured database, which must already hold Newsmill's tables."""
     from pipeline.db.readiness import ensure_schema
     from pipeline.db.session import get_engine
+
+    url = _database_url(_project_settings({}))
+    ensure_schema(url, migrate_empty=False)
+    engine = get_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.export import ExportQuery, export_articles, parse_since
 
     wanted = ExportQuery(
@@ -281,34 +298,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         source=args.source,
         one_per_story=args.one_per_story,
     )
-    url = _database_url(_project_settings({}))
-    ensure_schema(url, migrate_empty=False)
-    engine = get_engine(url)
     if args.out is None and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(encoding="utf-8")  # the export is UTF-8 whatever the locale
-    try:
-        progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
-        written = export_articles(engine, wanted, args.format, args.out, progress=progress)
-    except BrokenPipeError:  # `newsmill export … | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    finally:
-        engine.dispose()
+    with _stored_articles() as engine:
+        try:
+            progress = sys.stderr if sys.stderr.isatty() and not args.quiet else None
+            written = export_articles(engine, wanted, args.format, args.out, progress=progress)
+        except BrokenPipeError:  # `newsmill export … | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     if args.out is not None:
         print(f"exported {written} articles to {args.out}", file=sys.stderr)
     return 0
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from pipeline.db.readiness import ensure_schema
-    from pipeline.db.session import get_engine
     from pipeline.export import parse_since
     from pipeline.stories import format_stories, list_stories
 
-    url = _database_url(_project_settings({}))
-    ensure_schema(url, migrate_empty=False)
-    engine = get_engine(url)
-    try:
+    with _stored_articles() as engine:
         rows = list_stories(
             engine,
             since=parse_since(args.since) if args.since else None,
@@ -316,29 +324,19 @@ def cmd_stories(args: argparse.Namespace) -> int:
             min_sources=args.min_sources,
             limit=args.limit,
         )
-    finally:
-        engine.dispose()
-    for line in format_stories(rows):
-        print(line)
+    print("\n".join(format_stories(rows)))
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from pipeline.db.readiness import ensure_schema
-    from pipeline.db.session import get_engine
     from pipeline.stories import UnknownArticle, article_versions, format_history
 
-    url = _database_url(_project_settings({}))
-    ensure_schema(url, migrate_empty=False)
-    engine = get_engine(url)
-    try:
-        article_id, versions = article_versions(engine, args.url)
-    except UnknownArticle as exc:
-        raise NewsmillError(str(exc)) from exc
-    finally:
-        engine.dispose()
-    for line in format_history(article_id, args.url, versions):
-        print(line)
+    with _stored_articles() as engine:
+        try:
+            article_id, versions = article_versions(engine, args.url)
+        except UnknownArticle as exc:
+            raise NewsmillError(str(exc)) from exc
+    print("\n".join(format_history(article_id, args.url, versions)))
     return 0
 
 

@@ -18,58 +18,8 @@ from pipeline.db.writer import ArticleWriter
 from pipeline.dedup.minhash import text_fingerprints
 from pipeline.items import Article
 from pipeline.stories import article_versions, format_history, list_stories
+from tests.news_text import news_text
 from tests.test_writer import rows, write
-
-_WORDS = [
-    "council",
-    "vote",
-    "budget",
-    "river",
-    "bridge",
-    "school",
-    "mayor",
-    "report",
-    "police",
-    "station",
-    "water",
-    "price",
-    "market",
-    "court",
-    "judge",
-    "trial",
-    "museum",
-    "storm",
-    "harbour",
-    "election",
-    "minister",
-    "train",
-    "airport",
-    "hospital",
-    "union",
-    "festival",
-    "library",
-    "farmers",
-    "drought",
-    "factory",
-    "workers",
-    "strike",
-    "border",
-    "treaty",
-    "summit",
-]
-
-
-def story_text(seed: int, paragraphs: int = 8) -> str:
-    """A plausible article body: distinct per seed, words from one news vocabulary."""
-    state = seed * 7919 + 17
-    out = []
-    for _ in range(paragraphs):
-        words = []
-        for _ in range(40):
-            state = (state * 1103515245 + 12345) % 2**31
-            words.append(_WORDS[state % len(_WORDS)])
-        out.append(" ".join(words).capitalize() + ".")
-    return "\n".join(out)
 
 
 def article_record(
@@ -115,13 +65,13 @@ def story_of(engine: Engine, url: str) -> int:
 def test_every_article_gets_a_story_and_a_syndicated_copy_joins_it(
     clean_db: Engine, tmp_path: Path
 ) -> None:
-    original = story_text(1)
+    original = news_text(1)
     write(clean_db, [article_record("https://a.example/1", original)], tmp_path)
     write(
         clean_db,
         [
             article_record("https://b.example/x", syndicated(original), source="wire"),
-            article_record("https://c.example/other", story_text(2), source="wire"),
+            article_record("https://c.example/other", news_text(2), source="wire"),
         ],
         tmp_path,
     )
@@ -134,7 +84,7 @@ def test_every_article_gets_a_story_and_a_syndicated_copy_joins_it(
 
 
 def test_copies_in_one_batch_share_a_story(clean_db: Engine, tmp_path: Path) -> None:
-    original = story_text(3)
+    original = news_text(3)
     write(
         clean_db,
         [
@@ -149,7 +99,7 @@ def test_copies_in_one_batch_share_a_story(clean_db: Engine, tmp_path: Path) -> 
 def test_an_exact_copy_is_a_sighting_with_its_own_title_date_and_source(
     clean_db: Engine, tmp_path: Path
 ) -> None:
-    text = story_text(4)
+    text = news_text(4)
     write(clean_db, [article_record("https://a.example/4", text, title="Original")], tmp_path)
     [result] = write(
         clean_db,
@@ -174,7 +124,7 @@ def test_an_exact_copy_is_a_sighting_with_its_own_title_date_and_source(
 
 def test_a_changed_text_keeps_the_previous_version(clean_db: Engine, tmp_path: Path) -> None:
     url = "https://a.example/5"
-    first = story_text(5)
+    first = news_text(5)
     write(clean_db, [article_record(url, first, title="Before")], tmp_path)
     second = (
         first.replace("council", "assembly", 3)
@@ -197,7 +147,7 @@ def test_a_changed_text_keeps_the_previous_version(clean_db: Engine, tmp_path: P
 
 def test_a_counter_change_is_not_a_version(clean_db: Engine, tmp_path: Path) -> None:
     url = "https://a.example/6"
-    text = story_text(6)
+    text = news_text(6)
     write(clean_db, [article_record(url, text + "\nRead 1,204 times")], tmp_path)
     [result] = write(clean_db, [article_record(url, text + "\nRead 1,377 times")], tmp_path)
     assert result.outcome is WriteOutcome.UNCHANGED
@@ -211,7 +161,7 @@ def test_a_counter_change_is_not_a_version(clean_db: Engine, tmp_path: Path) -> 
 def test_a_text_that_becomes_another_articles_text_joins_its_story(
     clean_db: Engine, tmp_path: Path
 ) -> None:
-    a, b = story_text(7), story_text(8)
+    a, b = news_text(7), news_text(8)
     write(
         clean_db,
         [article_record("https://a.example/7", a), article_record("https://a.example/8", b)],
@@ -242,7 +192,7 @@ def _write_copy(url: str, source: str, text: str, spool: str, barrier) -> None: 
 def test_two_processes_storing_copies_at_once_end_in_one_story(
     clean_db: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    original = story_text(9)
+    original = news_text(9)
     copies = [syndicated(original), original.replace("\n", "\n\n") + "\nAll rights reserved."]
     context = multiprocessing.get_context("spawn")
     for attempt in range(3):  # several races, not one lucky timing
@@ -273,7 +223,7 @@ def test_two_processes_storing_copies_at_once_end_in_one_story(
 def test_spooled_records_keep_their_story_signature() -> None:
     from pipeline.db.records import record_from_json, record_to_json
 
-    made = article_record("https://a.example/10", story_text(10))
+    made = article_record("https://a.example/10", news_text(10))
     back = record_from_json(record_to_json(made))
     assert back == made and back.minhash == made.minhash and back.story_bands == made.story_bands
     assert replace(made, minhash=None) != made
@@ -292,7 +242,7 @@ def test_a_writer_waits_for_a_concurrent_story_assignment_to_commit(
 
     from pipeline.db.batch import _write_batch
 
-    original = story_text(11)
+    original = news_text(11)
     proxy = clean_db.raw_connection()
     conn = proxy.driver_connection
     try:
@@ -325,7 +275,7 @@ def test_stories_and_history_commands(
 ) -> None:
     from pipeline.cli import main
 
-    text = story_text(12)
+    text = news_text(12)
     write(clean_db, [article_record("https://a.example/12", text, title="First")], tmp_path)
     write(
         clean_db,
@@ -333,7 +283,7 @@ def test_stories_and_history_commands(
         tmp_path,
     )
     write(clean_db, [article_record("https://a.example/12", text + "\nUpdate: more.")], tmp_path)
-    write(clean_db, [article_record("https://c.example/solo", story_text(13))], tmp_path)
+    write(clean_db, [article_record("https://c.example/solo", news_text(13))], tmp_path)
     assert main(["stories", "--min-sources", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2  # the header and the one story two sources ran
@@ -349,7 +299,7 @@ def test_stories_and_history_commands(
 def test_a_story_with_many_copies_costs_a_bounded_lookup(clean_db: Engine, tmp_path: Path) -> None:
     from pipeline.db import lineage
 
-    original = story_text(14)
+    original = news_text(14)
     copies = [
         article_record(f"https://s{n}.example/14", original + f"\nCredit line of outlet {'x' * n}.")
         for n in range(1, 41)

@@ -13,42 +13,7 @@ from pipeline.dedup.minhash import (
     signature,
     similarity,
 )
-
-_WORDS = [
-    "council",
-    "vote",
-    "budget",
-    "river",
-    "bridge",
-    "school",
-    "mayor",
-    "report",
-    "police",
-    "station",
-    "water",
-    "price",
-    "market",
-    "court",
-    "judge",
-    "trial",
-    "museum",
-    "storm",
-    "harbour",
-    "election",
-    "minister",
-    "train",
-    "airport",
-    "hospital",
-    "union",
-]
-
-
-def _article(seed: int, words: int = 400) -> str:
-    rng = random.Random(seed)
-    sentences = []
-    for _ in range(words // 10):
-        sentences.append(" ".join(rng.choice(_WORDS) for _ in range(10)).capitalize() + ".")
-    return "\n".join(" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4))
+from tests.news_text import news_text
 
 
 def _exact_jaccard(a: str, b: str) -> float:
@@ -60,7 +25,7 @@ def _exact_jaccard(a: str, b: str) -> float:
 def test_estimate_tracks_exact_jaccard() -> None:
     errors = []
     for seed in range(20):
-        text = _article(seed)
+        text = news_text(seed, paragraphs=10)
         words = text.split(" ")
         for keep in (0.9, 0.7, 0.5):
             cut = " ".join(words[: int(len(words) * keep)])
@@ -72,7 +37,7 @@ def test_estimate_tracks_exact_jaccard() -> None:
 
 
 def test_syndicated_copy_shares_a_band_and_passes_the_threshold() -> None:
-    text = _article(1)
+    text = news_text(1)
     paragraphs = text.split("\n")
     copy = "CITY, Nov. 11 (Agency) -- " + "\n".join(paragraphs[:-1]) + "\n(Reporting by A. B.)"
     a, b = signature(text), signature(copy)
@@ -81,14 +46,14 @@ def test_syndicated_copy_shares_a_band_and_passes_the_threshold() -> None:
 
 
 def test_unrelated_articles_share_no_band() -> None:
-    a, b = signature(_article(1)), signature(_article(2))
+    a, b = signature(news_text(1)), signature(news_text(2))
     assert len(a.bands) == len(b.bands) == BANDS
     assert not set(a.bands) & set(b.bands)
     assert similarity(a.minhashes, b.minhashes) < 0.1
 
 
 def test_signature_is_stable_and_sized() -> None:
-    text = _article(3)
+    text = news_text(3)
     first, second = signature(text), signature(text)
     assert first == second
     assert len(first.minhashes) == 4 * PERMUTATIONS
