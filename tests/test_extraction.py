@@ -615,3 +615,22 @@ def test_ruby_readings_are_not_article_text() -> None:
     text = extract(page.encode()).text
     assert text.startswith("子どもへの虐待をなくすための法律ができました。")
     assert "ぎゃくたい" not in text
+
+
+def test_more_posts_appended_in_their_own_articles_are_cut() -> None:
+    """'More posts' below a blog post, each in its own <article> (nested, as broken themes
+    leave them), with no <h1>: not part of the post."""
+    post = "".join(f"<p>{p}</p>" for p in _PROSE)
+    others = "".join(f"<article id='post-{n}'><p>{_story(n)}</p>" for n in range(4))
+    page = f"<html><body><article id='post-1'><h1>Bridge closes</h1>{post}{others}</body></html>"
+    article = extract(page.encode())
+    assert article.text == "\n\n".join(_PROSE)
+
+
+def test_card_embedded_mid_article_does_not_cut_the_article() -> None:
+    card = f"<article class='card'><p>{_story(1)}</p></article>"
+    card2 = f"<article class='card'><p>{_story(2)}</p></article>"
+    body = f"<p>{_PROSE[0]}</p>{card}{card2}<p>{_PROSE[1]}</p><p>{_PROSE[2]}</p>"
+    page = f"<html><body><article><h1>Bridge closes</h1>{body}</article></body></html>"
+    article = extract(page.encode())
+    assert _PROSE[2] in article.text

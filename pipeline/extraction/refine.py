@@ -322,23 +322,26 @@ def _is_post_title(item: ScoredBlock) -> bool:
 
 
 def cut_at_next_article(items: list[ScoredBlock]) -> list[ScoredBlock]:
-    """Stop before a second story appended below the first (infinite scroll): an <h1> after
-    the article's paragraphs began, inside another <article> element than they are. (Without
-    <article> elements an <h1> is no sure sign: sites set photo captions and box titles in
-    <h1> too.)"""
-    first_story: HtmlElement | None = None
-    started = False
-    for index, item in enumerate(items):
-        block = item.block
-        if block.kind == "h1":
-            if started and first_story is not None:
-                story = _story_of(block.owner)
-                if story is not None and story is not first_story:
-                    return items[:index]
+    """Stop before further stories appended below the first (infinite scroll, "more posts"):
+    the article's paragraphs sit in one <article> element, and from some block on the text
+    belongs to other <article> elements only: one opened by an <h1>, or two or more of them.
+    (Without <article> elements an <h1> is no sure sign: sites set photo captions and box
+    titles in <h1> too; a card embedded mid-article is followed by more of the article.)"""
+    stories = [_story_of(item.block.owner) for item in items]
+    first = next((i for i, item in enumerate(items) if item.label == GOOD), None)
+    if first is None or stories[first] is None:
+        return items
+    home = stories[first]
+    for index in range(first + 1, len(items)):
+        story = stories[index]
+        if story is None or story is home:
             continue
-        if item.label == GOOD and not started:
-            started = True
-            first_story = _story_of(block.owner)
+        later = [stories[i] for i in range(index, len(items)) if items[i].label == GOOD]
+        if home in later:
+            return items  # the first story goes on after this block: an embedded card
+        if items[index].block.kind == "h1" or len({id(s) for s in later if s is not None}) >= 2:
+            return items[:index]
+        return items
     return items
 
 
