@@ -453,3 +453,14 @@ def test_remembered_line_verdicts_match_fresh_ones() -> None:
     assert first == again == ["share", "comments", None]
     assert len(rules.line_verdicts) == 3
     assert not DEFAULT_RULES.line_verdicts or rules.line_verdicts is not DEFAULT_RULES.line_verdicts
+
+
+def test_long_embed_consent_notice_is_chrome() -> None:
+    notice = (
+        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Damit können "
+        "personenbezogene Daten an Drittplattformen übermittelt werden. Mehr dazu in unserer "
+        "Datenschutzerklärung, die Sie jederzeit aufrufen können, und in den Einstellungen, "
+        "in denen Sie Ihre Einwilligung auch wieder widerrufen können."
+    )
+    assert len(notice) > 300
+    assert chrome_line_rule(notice) == "embed-consent"

@@ -317,6 +317,7 @@ EDGE_LINES = EDGE_LINES + _CJK_EDGE
 # line), so they are matched up to LEGAL_NOTICE_MAX_CHARS. A short article can weigh less than
 # its site's legal footer; these must not count as article text.
 LEGAL_NOTICES: tuple[NamedPattern, ...] = (
+    _named("embed-consent", r"(empfohlener (redaktioneller )?inhalt|externe[rn]? inhalte?|ich bin damit einverstanden|einwilligung.{0,40}(widerrufen|laden)|personenbezogene daten an drittplattformen|to (view|display|see) this (content|embed)|(load|show|allow) (external|third[- ]party) content|click to (load|show) (the )?(content|embed))", requires=("empfohlen", "extern", "einverstanden", "einwilligung", "personenbezogen", "this content", "this embed", "party content", "click to")),
     _named("legal-notice", r"(при (любом )?(полном или частичном )?(использовании|цитировании|воспроизведении|перепечатке|копировании).{0,200}?(ссылк|гиперссылк|источник|указани).{0,80}?обязательн|все права (защищены|на материалы)|свидетельство о регистрации (сми|средства массовой информации)|является интеллектуальной собственностью|wszelkie prawa zastrzeżone|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés|tutti i diritti riservati|todos os direitos reservados|με επιφύλαξη παντός δικαιώματος|all rights reserved)", requires=("при ", "все права", "свидетельство", "интеллектуальн", "prawa zastrzeżone", "rechte vorbehalten", "derechos reservados", "droits réservés", "diritti riservati", "direitos reservados", "επιφύλαξη", "rights reserved")),
 )  # fmt: skip
 LEGAL_NOTICE_MAX_CHARS = 2000
