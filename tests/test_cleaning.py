@@ -464,3 +464,9 @@ def test_long_embed_consent_notice_is_chrome() -> None:
     )
     assert len(notice) > 300
     assert chrome_line_rule(notice) == "embed-consent"
+
+
+def test_live_blog_entry_stamps_are_chrome() -> None:
+    assert chrome_line_rule("21 mins ago11:48 Jon King") == "live-stamp"
+    assert chrome_line_rule("2 hours ago 10:05 Jane Doe") == "live-stamp"
+    assert chrome_line_rule("The storm hit 2 hours ago, at 10:05, residents said.") is None
