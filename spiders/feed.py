@@ -80,12 +80,15 @@ def parse_feed_document(body: bytes, url: str, max_bytes: int = 0) -> ParsedFeed
         return ParsedFeed((), malformed=True, error=problem)
     # Only links, titles, dates, authors and images are read: feedparser's HTML sanitizing
     # and relative-URI rewriting of every description would cost three quarters of the time.
-    parsed = feedparser.parse(
-        body,
-        response_headers={"content-location": url},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            body,
+            response_headers={"content-location": url},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # e.g. encoding="\x80utf-8": feedparser's own decode fails
+        return ParsedFeed((), malformed=True, error=f"feedparser: {type(exc).__name__}: {exc}")
     entries: list[FeedEntry] = []
     for entry in parsed.entries:
         link = _entry_link(entry)

@@ -277,3 +277,16 @@ def test_a_content_encoding_gzip_bomb_is_counted_too_large(
     )
     assert stats["newsmill/errors/too_large"] == 1
     assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("junk", [b"\x80", b"\x00"])
+def test_a_feed_with_a_garbage_encoding_declaration_is_malformed_not_raised(junk: bytes) -> None:
+    # Found by tests/test_fuzz.py: feedparser raised UnicodeDecodeError / ValueError here.
+    from spiders.feed import parse_feed_document
+
+    body = (
+        b'<?xml version="1.0" encoding="' + junk + b'utf-8"?><rss version="2.0"><channel>'
+        b"<item><title>t</title><link>https://news.example/a/1</link></item></channel></rss>"
+    )
+    feed = parse_feed_document(body, "https://news.example/feed.xml")
+    assert feed.malformed and "feedparser" in (feed.error or "")
