@@ -282,8 +282,13 @@ def print_worst(rows: Iterable[Row], runs: dict[str, SetRun], count: int) -> Non
     for row in rows:
         if row.page_score is None or row.describe is None:
             continue
-        scores = {i: row.page_score(i) for i in column_ids(runs[row.folder])["fit"]}
-        misses = sorted((i for i, v in scores.items() if v is not None and v < 1.0), key=scores.get)
+        scored = ((i, row.page_score(i)) for i in column_ids(runs[row.folder])["fit"])
+        misses = [
+            i
+            for i, v in sorted(
+                (p for p in scored if p[1] is not None and p[1] < 1.0), key=lambda p: p[1] or 0.0
+            )
+        ]
         print(f"{row.name}: worst {count} fit pages", file=sys.stderr)
         for page_id in misses[:count]:
             print(f"  {page_id}  {row.describe(page_id)}", file=sys.stderr)
