@@ -27,6 +27,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from pipeline.addon import Newsmill
 from pipeline.crawlstate import ArticleCandidate, CrawlStateRepository, ParkedRequest
 from pipeline.errors import NewsmillError, SourceConfigError
 from pipeline.items import PageItem
@@ -118,7 +119,14 @@ class NewsSpider(scrapy.Spider):
         self.crawl_state: CrawlStateRepository | None = None
 
     # --- setup -------------------------------------------------------------------------
-    # (A shared scrapy-redis frontier, NEWSMILL_REDIS_URL, is switched on by the add-on.)
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # Newsmill's defaults wherever the spider runs (Scrapyd serving another project, a
+        # script): the add-on applies pipeline/settings.py where it is not the project's, and
+        # switches on a shared scrapy-redis frontier when NEWSMILL_REDIS_URL is set.
+        settings.setdefault_in_component_priority_dict("ADDONS", Newsmill, 0)
+
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -187,7 +195,7 @@ class NewsSpider(scrapy.Spider):
             return SourceConfig(name="adhoc")
         if self.source_arg.endswith((".yaml", ".yml")) and Path(self.source_arg).is_file():
             return load_source(self.source_arg)
-        directory = self.sources_dir_arg or settings.get("NEWSMILL_SOURCES_DIR") or "sources"
+        directory = self.sources_dir_arg or settings.get("NEWSMILL_SOURCES_DIR")
         sources = load_sources(directory)
         if self.source_arg not in sources:
             known = ", ".join(sorted(sources)) or "none"

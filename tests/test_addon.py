@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler, get_reactor_settings
 from pipeline import settings as project_settings
 from pipeline.addon import MERGED_COMPONENTS, Newsmill, newsmill_defaults
 from pipeline.middlewares import NotHtmlStopMiddleware, RetryAfterMiddleware
+from spiders.sitemap import SitemapSpider
 
 ADDON = {"ADDONS": {Newsmill: 0}}
 
@@ -83,3 +84,17 @@ def test_a_redis_url_switches_to_the_shared_frontier() -> None:
     assert shared["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert shared["REDIS_URL"] == url
     assert shared.getbool("SCHEDULER_PERSIST")
+
+
+def test_newsmill_spiders_enable_the_addon_themselves() -> None:
+    # No ADDONS given, no project settings: the spider brings Newsmill's defaults along.
+    settings = get_crawler(SitemapSpider, {"NEWSMILL_INCREMENTAL": False}).settings
+    assert settings.getint("NEWSMILL_MAX_SITEMAP_LEVELS") == 4
+    assert (
+        settings.getint("NEWSMILL_MAX_SITEMAP_LEVELS")
+        == project_settings.NEWSMILL_MAX_SITEMAP_LEVELS
+    )
+    assert settings["NEWSMILL_SOURCES_DIR"] == project_settings.NEWSMILL_SOURCES_DIR
+    # A project that names the add-on by its path keeps one entry, not two.
+    named = get_crawler(SitemapSpider, {"ADDONS": {"pipeline.addon.Newsmill": 0}}).settings
+    assert len(named.getdict("ADDONS")) == 1

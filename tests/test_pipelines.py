@@ -23,7 +23,6 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
-import pipeline.settings
 from pipeline.dedup.fingerprint import fingerprints
 from pipeline.dedup.minhash import TextFingerprints, signature, text_fingerprints
 from pipeline.errors import (
@@ -175,11 +174,11 @@ def _multi_page_item(url: str = "http://example.com/story") -> PageItem:
 
 
 def _crawler(workers: int) -> Crawler:
-    # The stage reads its settings without fallbacks: start from the project's defaults.
+    # The stage reads its settings without fallbacks: start from Newsmill's defaults.
     return get_crawler(
         settings_dict={
+            "ADDONS": {"pipeline.addon.Newsmill": 0},
             "NEWSMILL_EXTRACT_WORKERS": workers,
-            "NEWSMILL_MIN_TEXT_CHARS": pipeline.settings.NEWSMILL_MIN_TEXT_CHARS,
         }
     )
 
@@ -373,7 +372,9 @@ _CRAWLER_WITH_WORKERS = textwrap.dedent(
     from pipeline.pipelines.extract import StripAndExtractPipeline
 
     if __name__ == "__main__":
-        crawler = get_crawler(settings_dict={"NEWSMILL_EXTRACT_WORKERS": 2})
+        crawler = get_crawler(
+            settings_dict={"ADDONS": {"pipeline.addon.Newsmill": 0}, "NEWSMILL_EXTRACT_WORKERS": 2}
+        )
         stage = StripAndExtractPipeline.from_crawler(crawler)
         stage.spider_opened(None)
         item = asyncio.run(stage.process_item(PageItem(url="http://example.com/a", body=BODY)))

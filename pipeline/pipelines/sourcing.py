@@ -19,7 +19,7 @@ class SourceLookup:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.directory = Path(crawler.settings.get("NEWSMILL_SOURCES_DIR") or "sources")
+        self.directory = Path(crawler.settings.get("NEWSMILL_SOURCES_DIR"))
         self._loaded: dict[str, SourceConfig] | None = None
 
     def get(self, name: str | None) -> SourceConfig | None:
