@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from pipeline import settings as project_settings
 from pipeline.crawlstate.policy import (
     ArticleCandidate,
     FetchPlan,
@@ -173,8 +174,8 @@ class CrawlStateRepository:
         *,
         source: str | None,
         policy: RecheckPolicy,
-        flush_rows: int = 200,
-        flush_seconds: float = 2.0,
+        flush_rows: int = project_settings.NEWSMILL_CRAWLSTATE_FLUSH_ROWS,
+        flush_seconds: float = project_settings.NEWSMILL_CRAWLSTATE_FLUSH_SECONDS,
         tracking: frozenset[str] = DEFAULT_TRACKING_PARAMS,
     ) -> None:
         self.engine = engine

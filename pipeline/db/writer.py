@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from pipeline import settings as project_settings
 from pipeline.db.batch import (
     DATABASE_ERRORS,
     DEFAULT_NEAR_DUPLICATE_BITS,
@@ -86,8 +87,8 @@ class ArticleWriter:
         engine: Engine,
         *,
         spool_dir: Path,
-        batch_size: int = 200,
-        flush_seconds: float = 2.0,
+        batch_size: int = project_settings.NEWSMILL_STORE_BATCH_SIZE,
+        flush_seconds: float = project_settings.NEWSMILL_STORE_FLUSH_SECONDS,
         retries: int = 3,
         retry_backoff: float = 0.5,
         replay: bool = True,
