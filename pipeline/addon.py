@@ -3,7 +3,7 @@
 `scrapy crawl` in this checkout and the `newsmill` CLI load pipeline/settings.py as the project
 settings. Scrapyd serving another project, a script with its own CrawlerProcess and a test's
 ``get_crawler()`` do not; with ``ADDONS = {"pipeline.addon.Newsmill": 0}`` they get the
-same values. So every default is written once, in settings.py, and components read settings
+same values (Newsmill's spiders add it to ADDONS themselves). So every default is written once, in settings.py, and components read settings
 without fallbacks. The add-on also switches to a shared scrapy-redis frontier when
 NEWSMILL_REDIS_URL is set.
 """

@@ -10,8 +10,9 @@ NEWSPIDER_MODULE = "spiders"
 # `scrapy crawl` prepares the database like `newsmill crawl` and reports user errors in one line.
 COMMANDS_MODULE = "pipeline.commands"
 # This module is where every default lives. Crawls that do not load it as their project settings
-# (Scrapyd serving another project, scripts, tests) get the same values by enabling this
-# add-on (pipeline/addon.py); components therefore read settings without fallbacks.
+# (Scrapyd serving another project, scripts, tests) get the same values from this add-on
+# (pipeline/addon.py), which Newsmill's spiders also enable themselves; components therefore
+# read settings without fallbacks.
 ADDONS = {"pipeline.addon.Newsmill": 0}
 
 # --- Politeness -------------------------------------------------------------------------
