@@ -79,6 +79,21 @@ def merge_page(article: Article, page: Article) -> None:
     article.images.extend(image for image in page.images if image.src not in seen)
 
 
+def _extract_page(
+    job: ArticleJob, page: ArticleJob | LaterPage, hints: Mapping[str, Any] | None = None
+) -> Article:
+    """One page of the job's article: the page's own bytes, URL and headers, read with the
+    article's source and fetch time."""
+    return extract(
+        page.body,
+        page.url,
+        source=job.source,
+        headers=page.headers,
+        fetched_at=job.fetched_at,
+        hints=hints,
+    )
+
+
 def extract_job(job: ArticleJob) -> ExtractedArticle:
     """Extract the article of a job. Pure: no network, no crawler, no state between calls.
 
@@ -86,24 +101,11 @@ def extract_job(job: ArticleJob) -> ExtractedArticle:
     cannot be read is left out, as the spider leaves out one it could not fetch: the pages
     before it are still the article.
     """
-    article = extract(
-        job.body,
-        job.url,
-        source=job.source,
-        headers=job.headers,
-        fetched_at=job.fetched_at,
-        hints=job.hints,
-    )
+    article = _extract_page(job, job, hints=job.hints)
     unreadable: list[str] = []
     for page in job.later_pages:
         try:
-            later = extract(
-                page.body,
-                page.url,
-                source=job.source,
-                headers=page.headers,
-                fetched_at=job.fetched_at,
-            )
+            later = _extract_page(job, page)
         except ExtractionError as exc:
             logger.info("left page %s out of %s: %s", page.url, job.url, exc)
             unreadable.append(page.url)
