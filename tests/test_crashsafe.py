@@ -25,20 +25,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from pipeline.crawlstate.policy import ArticleCandidate, RecheckPolicy
 from pipeline.crawlstate.repository import CrawlStateRepository
 from pipeline.db.records import ArticleRecord, WriteOutcome, record_from_json
-from pipeline.db.scratch import create_database, drop_database
-from pipeline.db.session import get_engine, upgrade
+from pipeline.db.session import get_engine
 from pipeline.db.spool import spool_records
 from pipeline.db.writer import ArticleWriter, NothingWritable, StorageUnavailable
 from pipeline.fixtureweb import FixtureWeb, serve
 from pipeline.fixtureweb.bench import BenchSite
 from pipeline.fixtureweb.exchange import Context, Request, Response
 from pipeline.items import Article
+from tests.plugins.db import allow_connections
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY = RecheckPolicy(
@@ -259,30 +258,6 @@ def test_database_down_and_spool_unwritable_raises_nothing_writable(tmp_path: Pa
 
 
 # --- the server cannot take writes (its disk is full) ---------------------------------------
-
-
-@pytest.fixture
-def own_db(database_server: str) -> Iterator[tuple[str, str]]:
-    name = f"newsmill_crash_{os.getpid()}_{int(time.time() * 1000) % 100000}"
-    url = create_database(database_server, name)
-    upgrade(url)
-    yield url, name
-    _allow_connections(database_server, name, True)
-    drop_database(database_server, name)
-
-
-def _allow_connections(server: str, name: str, allow: bool) -> None:
-    admin = create_engine(
-        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allow).lower()}'))
-        if not allow:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-    admin.dispose()
 
 
 _DISK_FULL = """
@@ -520,9 +495,9 @@ def test_database_gone_and_spool_unwritable_stops_the_crawl_with_an_error(
     while _count(url, "SELECT count(*) FROM articles") == 0 and time.monotonic() < deadline:
         assert proc.poll() is None, "the crawl ended before the database went away"
         time.sleep(0.05)
-    _allow_connections(database_server, name, False)  # the database goes away mid-crawl
+    allow_connections(database_server, name, False)  # the database goes away mid-crawl
     _, err = proc.communicate(timeout=300)
-    _allow_connections(database_server, name, True)
+    allow_connections(database_server, name, True)
     assert proc.returncode != 0
     errors = [line for line in err.splitlines() if line.startswith("newsmill: error:")]
     assert len(errors) == 1 and "neither stored nor spooled" in errors[0], err[-3000:]

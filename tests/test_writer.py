@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from pipeline.db.records import (
@@ -31,6 +30,7 @@ from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import get_engine, upgrade
 from pipeline.db.writer import ArticleWriter, StorageUnavailable
 from pipeline.items import Article, Image
+from tests.plugins.db import allow_connections
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -321,33 +321,8 @@ def test_two_processes_store_each_article_once(
     assert rows(clean_db, "SELECT count(*) FROM article_urls") == [(300 * 3,)]
 
 
-@pytest.fixture
-def outage_db(database_server: str) -> tuple[str, str]:
-    """A database of its own, so the test can lock everyone out of it."""
-    name = f"newsmill_outage_{os.getpid()}"
-    url = create_database(database_server, name)
-    upgrade(url)
-    yield url, name
-    _allow_connections(database_server, name, True)
-    drop_database(database_server, name)
-
-
-def _allow_connections(server: str, name: str, allow: bool) -> None:
-    admin = create_engine(
-        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allow).lower()}'))
-        if not allow:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-    admin.dispose()
-
-
-def test_terminated_connection_is_replaced(outage_db: tuple[str, str], tmp_path: Path) -> None:
-    url, name = outage_db
+def test_terminated_connection_is_replaced(own_db: tuple[str, str], tmp_path: Path) -> None:
+    url, name = own_db
     engine = get_engine(url)
     writer = ArticleWriter(engine, batch_size=2, spool_dir=tmp_path, retry_backoff=0.01)
     assert len(writer.add(record(1)) + writer.add(record(2))) == 2
@@ -369,15 +344,15 @@ def test_terminated_connection_is_replaced(outage_db: tuple[str, str], tmp_path:
 
 
 def test_outage_spools_and_next_writer_replays(
-    outage_db: tuple[str, str], database_server: str, tmp_path: Path
+    own_db: tuple[str, str], database_server: str, tmp_path: Path
 ) -> None:
-    url, name = outage_db
+    url, name = own_db
     spool = tmp_path / "spool"
     engine = get_engine(url, connect_args={"connect_timeout": 2})
     writer = ArticleWriter(engine, batch_size=3, spool_dir=spool, retries=2, retry_backoff=0.01)
     assert len(writer.add(record(1)) + writer.add(record(2)) + writer.add(record(3))) == 3
 
-    _allow_connections(database_server, name, False)  # the database goes away mid-crawl
+    allow_connections(database_server, name, False)  # the database goes away mid-crawl
     writer.add(record(4))
     writer.add(record(5))
     with pytest.raises(StorageUnavailable) as info:
@@ -389,7 +364,7 @@ def test_outage_spools_and_next_writer_replays(
     assert spooled == [record(4), record(5), record(6)]
     engine.dispose()
 
-    _allow_connections(database_server, name, True)
+    allow_connections(database_server, name, True)
     engine = get_engine(url)
     replaying = ArticleWriter(engine, batch_size=10, spool_dir=spool)
     results = replaying.add(record(7)) + replaying.close()
@@ -458,9 +433,9 @@ def test_add_all_queues_every_record_through_an_outage(
 
 
 def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
-    outage_db: tuple[str, str], database_server: str, tmp_path: Path
+    own_db: tuple[str, str], database_server: str, tmp_path: Path
 ) -> None:
-    url, name = outage_db
+    url, name = own_db
     spool = tmp_path / "spool"
     engine = get_engine(url, connect_args={"connect_timeout": 2})
     now = [0.0]
@@ -471,7 +446,7 @@ def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     )  # fmt: skip
     assert len(writer.add(record(1))) == 1
 
-    _allow_connections(database_server, name, False)
+    allow_connections(database_server, name, False)
     with pytest.raises(StorageUnavailable):
         writer.add(record(2))
     assert waits == [0.2, 0.4, 0.8]  # the first failure retries with exponential backoff
@@ -481,7 +456,7 @@ def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     assert waits == [0.2, 0.4, 0.8]
     assert len(list(spool.glob("spool-*.jsonl"))) == 4
 
-    _allow_connections(database_server, name, True)
+    allow_connections(database_server, name, True)
     now[0] = 5.0  # still inside the window: one attempt, which now succeeds …
     assert [r.outcome for r in writer.add(record(6))] == [WriteOutcome.STORED]
     # … and the next flush writes what this writer spooled meanwhile.
@@ -494,14 +469,14 @@ def test_during_an_outage_later_batches_spool_without_backoff_and_recover(
     engine.dispose()
 
     # After the window the first failure backs off again.
-    _allow_connections(database_server, name, False)
+    allow_connections(database_server, name, False)
     now[0] = 100.0
     engine = get_engine(url, connect_args={"connect_timeout": 2})
     writer.engine = engine
     with pytest.raises(StorageUnavailable):
         writer.add(record(7))
     assert waits == [0.2, 0.4, 0.8] * 2
-    _allow_connections(database_server, name, True)
+    allow_connections(database_server, name, True)
     engine.dispose()
 
 

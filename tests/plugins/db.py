@@ -17,14 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from pipeline.db.embedded import start_embedded, stop_embedded
 from pipeline.db.schema import metadata
 from pipeline.db.scratch import create_database, drop_database
 from pipeline.db.session import get_engine, normalize_url, upgrade
 
-__all__ = ["create_database", "drop_database", "embedded_home"]
+__all__ = ["allow_connections", "create_database", "drop_database", "embedded_home"]
 
 
 @contextlib.contextmanager
@@ -102,3 +104,30 @@ def clean_db(engine: Engine) -> Engine:
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return engine
+
+
+@pytest.fixture
+def own_db(database_server: str) -> Iterator[tuple[str, str]]:
+    """A migrated database of its own, as (url, name), so a test can lock everyone out of it
+    (``allow_connections``) or break it without touching the session database."""
+    name = f"newsmill_own_{os.getpid()}_{secrets.token_hex(4)}"
+    url = create_database(database_server, name)
+    upgrade(url)
+    yield url, name
+    allow_connections(database_server, name, True)
+    drop_database(database_server, name)
+
+
+def allow_connections(server: str, name: str, allow: bool) -> None:
+    """Let clients into database ``name`` again, or lock them out and end the sessions it has."""
+    admin = create_engine(
+        make_url(server).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allow).lower()}'))
+        if not allow:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+    admin.dispose()
