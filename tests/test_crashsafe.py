@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from pipeline.crawlstate.policy import ArticleCandidate, RecheckPolicy
+from pipeline.crawlstate.policy import ArticleCandidate
 from pipeline.crawlstate.repository import CrawlStateRepository
 from pipeline.db.records import ArticleRecord, WriteOutcome, record_from_json
 from pipeline.db.session import get_engine
@@ -38,15 +38,9 @@ from pipeline.fixtureweb.bench import BenchSite
 from pipeline.fixtureweb.exchange import Context, Request, Response
 from pipeline.items import Article
 from tests.plugins.db import allow_connections
+from tests.test_incremental import POLICY
 
 REPO = Path(__file__).resolve().parent.parent
-POLICY = RecheckPolicy(
-    recheck_within_days=3,
-    recheck_interval_hours=6,
-    dropped_recheck_hours=24 * 7,
-    gone_recheck_hours=24 * 30,
-    claim_ttl_seconds=3600,
-)
 
 
 def page_record(n: int, *, state: bool = True, **article: object) -> ArticleRecord:
