@@ -10,6 +10,7 @@ import gzip
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,10 +155,21 @@ def test_a_10000_character_url_is_skipped_and_its_batch_still_crawled(
 # --- robots.txt ------------------------------------------------------------------------------
 
 
-def _articles(site: LocalSite, count: int) -> str:
+def _crawl_articles(
+    site: LocalSite,
+    robots: tuple[int, bytes],
+    count: int,
+    tmp_path: Path,
+    database_url: str,
+    **settings: Any,
+) -> tuple[list[str], dict[str, int], str]:
+    """Crawl ``count`` article URLs of a site whose robots.txt answers ``robots`` (status, body)."""
+    status, body = robots
+    site.routes["/robots.txt"] = lambda _: (status, {}, body)
     for n in range(count):
         site.routes[f"/a/{n}"] = lambda _, n=n: (200, HTML, article_page(f"Article number {n}"))
-    return ",".join(f"{_base(site)}/a/{n}" for n in range(count))
+    urls = ",".join(f"{_base(site)}/a/{n}" for n in range(count))
+    return project_crawl("urls", {"urls": urls}, _allow(site), tmp_path, database_url, **settings)
 
 
 def _gaps(site: LocalSite) -> list[float]:
@@ -169,10 +181,9 @@ def _gaps(site: LocalSite) -> list[float]:
 def test_crawl_delay_is_honoured_per_host(
     site: LocalSite, tmp_path: Path, database_url: str
 ) -> None:
-    site.routes["/robots.txt"] = lambda _: (200, {}, b"User-agent: *\nCrawl-delay: 1\n")
-    urls = _articles(site, 4)
-    items, stats, _ = project_crawl(
-        "urls", {"urls": urls}, _allow(site), tmp_path, database_url, CONCURRENT_REQUESTS=8
+    robots = (200, b"User-agent: *\nCrawl-delay: 1\n")
+    items, stats, _ = _crawl_articles(
+        site, robots, 4, tmp_path, database_url, CONCURRENT_REQUESTS=8
     )
     assert len(items) == 4
     gaps = _gaps(site)
@@ -182,15 +193,9 @@ def test_crawl_delay_is_honoured_per_host(
 
 @pytest.mark.slow
 def test_crawl_delay_is_capped(site: LocalSite, tmp_path: Path, database_url: str) -> None:
-    site.routes["/robots.txt"] = lambda _: (200, {}, b"User-agent: *\nCrawl-delay: 600\n")
-    urls = _articles(site, 3)
-    items, stats, _ = project_crawl(
-        "urls",
-        {"urls": urls},
-        _allow(site),
-        tmp_path,
-        database_url,
-        NEWSMILL_CRAWL_DELAY_MAX=0.5,
+    robots = (200, b"User-agent: *\nCrawl-delay: 600\n")
+    items, stats, _ = _crawl_articles(
+        site, robots, 3, tmp_path, database_url, NEWSMILL_CRAWL_DELAY_MAX=0.5
     )
     assert len(items) == 3
     gaps = _gaps(site)
@@ -202,9 +207,8 @@ def test_crawl_delay_is_capped(site: LocalSite, tmp_path: Path, database_url: st
 def test_a_5xx_robots_txt_disallows_the_whole_site_for_the_run(
     site: LocalSite, tmp_path: Path, database_url: str
 ) -> None:
-    site.routes["/robots.txt"] = lambda _: (503, {}, b"down for maintenance")
-    urls = _articles(site, 3)
-    items, stats, _ = project_crawl("urls", {"urls": urls}, _allow(site), tmp_path, database_url)
+    robots = (503, b"down for maintenance")
+    items, stats, _ = _crawl_articles(site, robots, 3, tmp_path, database_url)
     assert items == []
     assert {hit for hit in site.hits} == {"/robots.txt"}  # tried (and retried), nothing else
     assert stats["newsmill/robots/unreachable"] == 1
@@ -217,9 +221,8 @@ def test_robots_txt_holds_for_every_request_waiting_on_it(
 ) -> None:
     # Scrapy hands a robots.txt being fetched to the first waiting request only; the others
     # went out unchecked. Five requests start together here: none may be fetched.
-    site.routes["/robots.txt"] = lambda _: (200, {}, b"User-agent: *\nDisallow: /a/\n")
-    urls = _articles(site, 5)
-    items, stats, _ = project_crawl("urls", {"urls": urls}, _allow(site), tmp_path, database_url)
+    robots = (200, b"User-agent: *\nDisallow: /a/\n")
+    items, stats, _ = _crawl_articles(site, robots, 5, tmp_path, database_url)
     assert items == [] and site.hits == ["/robots.txt"]
     assert stats["newsmill/skipped/robots"] == 5
 
