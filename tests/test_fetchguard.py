@@ -371,6 +371,11 @@ class HostileWeb:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.site.port}"
 
+    @property
+    def allow(self) -> list[str]:
+        """The allow list of a crawl that may reach the site and none of the secret servers."""
+        return [f"127.0.0.1:{self.site.port}"]
+
     def secret_hits(self) -> list[str]:
         return [hit for secret in self.secrets for hit in secret.hits]
 
@@ -550,13 +555,8 @@ def test_redirects_and_refreshes_to_private_addresses_fetch_nothing(
     hostile_web: HostileWeb, tmp_path: Path, database_url: str
 ) -> None:
     base = hostile_web.base
-    items, stats, log = project_crawl(
-        "feed",
-        {"feeds": f"{base}/feed.xml,{base}/feed-moved.xml"},
-        [f"127.0.0.1:{hostile_web.site.port}"],
-        tmp_path,
-        database_url,
-    )
+    feeds = {"feeds": f"{base}/feed.xml,{base}/feed-moved.xml"}
+    items, stats, log = project_crawl("feed", feeds, hostile_web.allow, tmp_path, database_url)
     # Only the real article came back; the secret servers were never reached.
     assert [i.rsplit("/", 1)[-1] for i in items] == ["ok"]
     assert hostile_web.secret_hits() == []
@@ -574,14 +574,8 @@ def test_redirects_and_refreshes_to_private_addresses_fetch_nothing(
 def test_sitemap_redirects_to_private_addresses_fetch_nothing(
     hostile_web: HostileWeb, tmp_path: Path, database_url: str
 ) -> None:
-    base = hostile_web.base
-    items, stats, _ = project_crawl(
-        "sitemap",
-        {"sitemaps": f"{base}/sitemap-index.xml"},
-        [f"127.0.0.1:{hostile_web.site.port}"],
-        tmp_path,
-        database_url,
-    )
+    sitemaps = {"sitemaps": f"{hostile_web.base}/sitemap-index.xml"}
+    items, stats, _ = project_crawl("sitemap", sitemaps, hostile_web.allow, tmp_path, database_url)
     assert items == [] and hostile_web.secret_hits() == []
     assert stats.get("newsmill/refused/private_address", 0) >= 1, stats  # -> [::1]
     assert "/sitemap-moved.xml" in hostile_web.site.hits
@@ -602,8 +596,7 @@ def test_without_the_allow_list_the_fixture_host_itself_is_refused(
 def test_redirect_and_refresh_loops_are_counted_and_remembered(
     hostile_web: HostileWeb, tmp_path: Path, database_url: str
 ) -> None:
-    allow = [f"127.0.0.1:{hostile_web.site.port}"]
-    feeds = {"feeds": f"{hostile_web.base}/loops.xml"}
+    allow, feeds = hostile_web.allow, {"feeds": f"{hostile_web.base}/loops.xml"}
     items, stats, _ = project_crawl("feed", feeds, allow, tmp_path, database_url)
     assert items == []
     assert stats.get("newsmill/errors/redirect_loop") == 2, stats
