@@ -426,13 +426,23 @@ def test_kill_9_at_any_point_then_a_rerun_stores_every_article(
         )
         == 0
     )
-    rerun = _crawl(web, url, home)  # at once: the dead run's claims must not hold anything
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    after = _stored(url)
-    _report(f"kill -9 after {fetched} fetched ({len(before)} stored at kill)", n, len(after))
-    assert after == _site_pages(n), (
-        _missing_state(url, _site_pages(n) - after) + rerun.stderr[-3000:]
+    # At once: the dead run's claims must not hold anything.
+    case = f"kill -9 after {fetched} fetched ({len(before)} stored at kill)"
+    _crawl_stores_every_page(web, n, url, home, case)
+
+
+def _crawl_stores_every_page(
+    web: FixtureWeb, n: int, url: str, home: Path, case: str
+) -> subprocess.CompletedProcess[str]:
+    """Crawl the site (again): it must succeed and leave every page stored; reports ``case``."""
+    crawl = _crawl(web, url, home)
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    stored = _stored(url)
+    _report(case, n, len(stored))
+    assert stored == _site_pages(n), (
+        _missing_state(url, _site_pages(n) - stored) + crawl.stderr[-3000:]
     )
+    return crawl
 
 
 def _missing_state(url: str, pages: set[str]) -> str:
@@ -462,11 +472,7 @@ def test_a_full_database_disk_loses_nothing(
     assert _count(url, "SELECT count(*) FROM crawl_state WHERE stored") == 0
     assert list((home / "spool").glob("spool-*.jsonl"))  # kept on local disk meanwhile
     _disk_full(url, False)
-    second = _crawl(web, url, home)
-    assert second.returncode == 0, second.stderr[-3000:]
-    stored = _stored(url)
-    _report("database disk full, then freed", n, len(stored))
-    assert stored == _site_pages(n)
+    _crawl_stores_every_page(web, n, url, home, "database disk full, then freed")
 
 
 @pytest.mark.slow
@@ -498,13 +504,8 @@ def test_database_gone_and_spool_unwritable_stops_the_crawl_with_an_error(
     fetched = int(re.search(r"'response_received_count': (\d+)", err).group(1))  # type: ignore[union-attr]
     assert fetched < n  # it stopped instead of fetching on
     (home / "spool").unlink()
-    rerun = _crawl(web, url, home)
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    stored = _stored(url)
-    _report(
-        f"database gone mid-crawl, spool unwritable ({fetched} fetched, stopped)", n, len(stored)
-    )
-    assert stored == _site_pages(n)
+    case = f"database gone mid-crawl, spool unwritable ({fetched} fetched, stopped)"
+    _crawl_stores_every_page(web, n, url, home, case)
 
 
 @pytest.mark.slow
@@ -535,11 +536,8 @@ def test_hostile_text_is_stored_not_dropped(
 ) -> None:
     web, n = bench_web
     url, _ = own_db
-    crawl = _crawl(web, url, tmp_path / "home")
-    assert crawl.returncode == 0, crawl.stderr[-3000:]
-    stored = _stored(url)
-    _report("lone surrogate in JSON-LD, NUL in headers", n, len(stored))
-    assert stored == _site_pages(n)
+    case = "lone surrogate in JSON-LD, NUL in headers"
+    crawl = _crawl_stores_every_page(web, n, url, tmp_path / "home", case)
     assert "rejected by the database" not in crawl.stderr
     assert "crawl state not written" not in crawl.stderr
     assert _count(url, "SELECT count(*) FROM crawl_state WHERE stored") == n
