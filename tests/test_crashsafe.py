@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -357,21 +358,21 @@ def _crawl(web: FixtureWeb, url: str, home: Path, *extra: str) -> subprocess.Com
     )  # fmt: skip
 
 
-def _stored(url: str) -> set[str]:
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """A query's rows over a connection of its own, closed after (the crawl runs elsewhere)."""
     engine = create_engine(url, poolclass=NullPool)
     with engine.connect() as conn:
-        stored = {
-            u.rsplit("/", 1)[1] for u in conn.execute(text("SELECT url FROM articles")).scalars()
-        }
+        rows = [tuple(row) for row in conn.execute(text(sql))]
     engine.dispose()
-    return stored
+    return rows
+
+
+def _stored(url: str) -> set[str]:
+    return {u.rsplit("/", 1)[1] for (u,) in _rows(url, "SELECT url FROM articles")}
 
 
 def _count(url: str, sql: str) -> int:
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        value = conn.execute(text(sql)).scalar_one()
-    engine.dispose()
+    [(value,)] = _rows(url, sql)
     return int(value)
 
 
@@ -446,15 +447,11 @@ def _crawl_stores_every_page(
 
 
 def _missing_state(url: str, pages: set[str]) -> str:
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT url, claimed_by, claimed_at, fetched_at, status, stored, drop_reason,"
-                " fetch_count FROM crawl_state"
-            )
-        ).all()
-    engine.dispose()
+    rows = _rows(
+        url,
+        "SELECT url, claimed_by, claimed_at, fetched_at, status, stored, drop_reason,"
+        " fetch_count FROM crawl_state",
+    )
     return "\n".join(str(tuple(r)) for r in rows if r[0].rsplit("/", 1)[1] in pages) + "\n"
 
 
@@ -541,13 +538,10 @@ def test_hostile_text_is_stored_not_dropped(
     assert "rejected by the database" not in crawl.stderr
     assert "crawl state not written" not in crawl.stderr
     assert _count(url, "SELECT count(*) FROM crawl_state WHERE stored") == n
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        etag = conn.execute(text("SELECT etag FROM articles WHERE url LIKE '%/a/2.html'")).scalar()
-        title, authors = conn.execute(
-            text("SELECT title, authors FROM articles WHERE url LIKE '%/a/1.html'")
-        ).one()
-    engine.dispose()
+    [(etag,)] = _rows(url, "SELECT etag FROM articles WHERE url LIKE '%/a/2.html'")
+    [(title, authors)] = _rows(
+        url, "SELECT title, authors FROM articles WHERE url LIKE '%/a/1.html'"
+    )
     assert etag == '"v1"'
     # The JSON-LD's lone surrogates reached the stored article, repaired.
     assert "\ufffd" in title + " ".join(authors), (title, authors)
