@@ -203,9 +203,10 @@ def assign_stories(
     if not fresh:
         return {}
     cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
-    ids = [c.article_id for c in fresh]
-    cur.execute("DELETE FROM story_bands WHERE article_id = ANY(%s)", (ids,))
     if not join_existing:
+        # A changed text: its old band keys go, the story stays. (A new article has none.)
+        ids = [c.article_id for c in fresh]
+        cur.execute("DELETE FROM story_bands WHERE article_id = ANY(%s)", (ids,))
         _insert_bands(cur, fresh)
         return {}
     keys: list[int] = []

@@ -34,11 +34,7 @@ def content_hash(text: str) -> str:
 
 def fingerprints(text: str) -> tuple[str, int]:
     """``(content_hash, simhash)`` from one normalization of ``text``."""
-    return fingerprints_of_normalized(normalize_text(text))
-
-
-def fingerprints_of_normalized(normalized: str) -> tuple[str, int]:
-    """``(content_hash, simhash)`` of a text already passed through ``normalize_text``."""
+    normalized = normalize_text(text)
     return _sha256(normalized), _simhash(normalized)
 
 
